@@ -1,0 +1,7 @@
+//! libfluvio: the C client library for the Fluvio streaming platform.
+//!
+//! The C API lives in [`ffi`] and is described by the generated
+//! `include/fluvio.h`. Everything else is ordinary safe Rust.
+
+pub mod ffi;
+pub mod protocol;

@@ -1,0 +1,46 @@
+//! The SC (streaming controller) API: topic admin and metadata watches.
+
+mod objects;
+mod partition;
+mod spu;
+mod topic;
+
+pub use objects::*;
+pub use partition::*;
+pub use spu::*;
+pub use topic::*;
+
+use super::codec::Version;
+use super::error_code::ErrorCode;
+
+/// The SC API version spoken by both official clients.
+pub const SC_VERSION: Version = 19;
+
+/// SC API keys. They overlap with the SPU's: serve the two on different listeners.
+pub mod api_key {
+    pub const CREATE: u16 = 1001;
+    pub const DELETE: u16 = 1002;
+    pub const LIST: u16 = 1003;
+    pub const WATCH: u16 = 1004;
+    pub const MIRRORING: u16 = 1005;
+    pub const UPDATE: u16 = 1006;
+}
+
+crate::wire_struct! {
+    /// The answer to Create, Delete and Update.
+    pub struct Status {
+        pub name: String,
+        pub error_code: ErrorCode,
+        pub error_message: Option<String>,
+    }
+}
+
+impl Status {
+    pub fn ok(name: impl Into<String>) -> Self {
+        Status { name: name.into(), error_code: ErrorCode::None, error_message: None }
+    }
+
+    pub fn error(name: impl Into<String>, error_code: ErrorCode, message: impl Into<String>) -> Self {
+        Status { name: name.into(), error_code, error_message: Some(message.into()) }
+    }
+}
