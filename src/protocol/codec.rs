@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
+/// Upper bound on what a decoder reserves ahead of the bytes it has read.
+const MAX_PREALLOC_BYTES: usize = 64 * 1024;
+
 /// The API version a message is encoded at (the request header's `api_version`).
 pub type Version = i16;
 
@@ -319,7 +322,10 @@ impl<T: Decode> Decode for Vec<T> {
         }
         let count = count as usize;
         r.check_count("vector", count, T::MIN_LEN)?;
-        let mut items = Vec::with_capacity(count);
+        // Reserve at most 64 KiB up front: a value's in-memory size can exceed
+        // its wire size many times over; beyond that the vector grows only
+        // as elements actually decode from bytes that are really there.
+        let mut items = Vec::with_capacity(count.min(MAX_PREALLOC_BYTES / std::mem::size_of::<T>().max(1)));
         for _ in 0..count {
             items.push(T::decode(r, version)?);
         }

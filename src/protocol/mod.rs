@@ -10,6 +10,8 @@ pub mod codec;
 pub mod compression;
 pub mod error_code;
 pub mod frame;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod record;
 pub mod sc;
 pub mod spu;

@@ -44,3 +44,31 @@ impl Status {
         Status { name: name.into(), error_code, error_message: Some(message.into()) }
     }
 }
+
+/// Any request an SC listener accepts, decoded at its header's version.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScRequest {
+    ApiVersions(super::api_versions::ApiVersionsRequest),
+    Create(ObjectApiCreateRequest),
+    Delete(ObjectApiDeleteRequest),
+    List(ObjectApiListRequest),
+    Watch(ObjectApiWatchRequest),
+}
+
+impl ScRequest {
+    /// Decodes the body that follows `header`; it must fill the rest of the frame.
+    pub fn decode(
+        header: &super::frame::RequestHeader,
+        body: &mut super::codec::Reader<'_>,
+    ) -> super::codec::DecodeResult<Self> {
+        use super::frame::decode_request_body as body_of;
+        Ok(match header.api_key {
+            super::api_versions::API_VERSIONS_KEY => ScRequest::ApiVersions(body_of(body, header)?),
+            api_key::CREATE => ScRequest::Create(body_of(body, header)?),
+            api_key::DELETE => ScRequest::Delete(body_of(body, header)?),
+            api_key::LIST => ScRequest::List(body_of(body, header)?),
+            api_key::WATCH => ScRequest::Watch(body_of(body, header)?),
+            other => return Err(super::codec::DecodeError::UnknownTag { ty: "SC api key", tag: other.into() }),
+        })
+    }
+}

@@ -66,3 +66,39 @@ crate::wire_enum! {
     }
     default ReadUncommitted
 }
+
+/// Any request an SPU listener accepts, decoded at its header's version.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpuRequest {
+    ApiVersions(crate::protocol::api_versions::ApiVersionsRequest),
+    Produce(ProduceRequest),
+    FetchOffsets(FetchOffsetsRequest),
+    StreamFetch(StreamFetchRequest),
+    UpdateOffsets(UpdateOffsetsRequest),
+    UpdateConsumerOffset(UpdateConsumerOffsetRequest),
+    DeleteConsumerOffset(DeleteConsumerOffsetRequest),
+    FetchConsumerOffsets(FetchConsumerOffsetsRequest),
+}
+
+impl SpuRequest {
+    /// Decodes the body that follows `header`; it must fill the rest of the frame.
+    pub fn decode(
+        header: &crate::protocol::frame::RequestHeader,
+        body: &mut crate::protocol::codec::Reader<'_>,
+    ) -> crate::protocol::codec::DecodeResult<Self> {
+        use crate::protocol::frame::decode_request_body as body_of;
+        Ok(match header.api_key {
+            crate::protocol::api_versions::API_VERSIONS_KEY => SpuRequest::ApiVersions(body_of(body, header)?),
+            api_key::PRODUCE => SpuRequest::Produce(body_of(body, header)?),
+            api_key::FETCH_OFFSETS => SpuRequest::FetchOffsets(body_of(body, header)?),
+            api_key::STREAM_FETCH => SpuRequest::StreamFetch(body_of(body, header)?),
+            api_key::UPDATE_OFFSETS => SpuRequest::UpdateOffsets(body_of(body, header)?),
+            api_key::UPDATE_CONSUMER_OFFSET => SpuRequest::UpdateConsumerOffset(body_of(body, header)?),
+            api_key::DELETE_CONSUMER_OFFSET => SpuRequest::DeleteConsumerOffset(body_of(body, header)?),
+            api_key::FETCH_CONSUMER_OFFSETS => SpuRequest::FetchConsumerOffsets(body_of(body, header)?),
+            other => {
+                return Err(crate::protocol::codec::DecodeError::UnknownTag { ty: "SPU api key", tag: other.into() })
+            }
+        })
+    }
+}
