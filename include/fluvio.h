@@ -95,6 +95,19 @@ typedef enum fluvio_status {
   FLUVIO_ERR_PANIC = 12,
 } fluvio_status;
 
+/**
+ * A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
+ * the caller until `fluvio_local_cluster_stop`. Any thread may use it.
+ */
+typedef struct fluvio_local_cluster fluvio_local_cluster;
+
+/**
+ * Settings for `fluvio_local_cluster_start`. Create with
+ * `fluvio_local_config_new`, free with `fluvio_local_config_free`. Not
+ * thread-safe: configure it from one thread at a time.
+ */
+typedef struct fluvio_local_config fluvio_local_config;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -116,6 +129,99 @@ const char *fluvio_last_error(void);
  * The string is static: never free it. Any thread may call this.
  */
 const char *fluvio_status_str(int32_t status);
+
+/**
+ * Creates a configuration with the defaults: a fresh temporary data
+ * directory (removed on stop), a free SC port, 1 SPU.
+ *
+ * Returns NULL only if memory is exhausted. Free it with
+ * `fluvio_local_config_free`.
+ */
+struct fluvio_local_config *fluvio_local_config_new(void);
+
+/**
+ * Frees a configuration. NULL is a no-op.
+ *
+ * # Safety
+ * `config` must come from `fluvio_local_config_new` and not be used after.
+ */
+void fluvio_local_config_free(struct fluvio_local_config *config);
+
+/**
+ * Sets the data directory (created if missing; kept on stop). The string
+ * is copied.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL arguments or an empty or
+ * non-UTF-8 path.
+ *
+ * # Safety
+ * `config` must be a live configuration; `dir` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_local_config_set_data_dir(struct fluvio_local_config *config,
+                                                    const char *dir);
+
+/**
+ * Sets the SC port (0, the default, picks a free one).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_local_config_set_port(struct fluvio_local_config *config, uint16_t port);
+
+/**
+ * Sets the number of SPUs (1 to 64; default 1). With several SPUs the
+ * partitions' leaders are spread over them.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `spus` is out
+ * of range.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_local_config_set_spus(struct fluvio_local_config *config, uint16_t spus);
+
+/**
+ * Starts an embedded cluster and waits until it serves.
+ *
+ * `config` may be NULL for the defaults; it is only read, and may be freed
+ * right after. On success `*out` owns the cluster: stop it with
+ * `fluvio_local_cluster_stop`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `out` is NULL, FLUVIO_ERR_IO if a
+ * port cannot be bound or the data directory cannot be used.
+ *
+ * # Safety
+ * `config` must be NULL or a live configuration; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_local_cluster_start(const struct fluvio_local_config *config,
+                                              struct fluvio_local_cluster **out);
+
+/**
+ * The SC endpoint of a running cluster, as `"127.0.0.1:PORT"`: pass it to
+ * `fluvio_connect`.
+ *
+ * Returns NULL if `cluster` is NULL. The string is owned by the cluster and
+ * valid until `fluvio_local_cluster_stop`. Any thread may call this.
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster.
+ */
+const char *fluvio_local_cluster_endpoint(const struct fluvio_local_cluster *cluster);
+
+/**
+ * Stops the cluster: closes every connection, syncs every log to disk and
+ * frees the handle (and removes the data directory if it was a temporary
+ * one). NULL is a no-op that returns FLUVIO_OK.
+ *
+ * Returns FLUVIO_ERR_IO if the logs could not be synced (the handle is
+ * freed all the same).
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster, not used after this call.
+ */
+enum fluvio_status fluvio_local_cluster_stop(struct fluvio_local_cluster *cluster);
 
 /**
  * Returns the version of the linked library as `"MAJOR.MINOR.PATCH"`.

@@ -4,4 +4,5 @@
 //! `include/fluvio.h`. Everything else is ordinary safe Rust.
 
 pub mod ffi;
+pub mod local;
 pub mod protocol;

@@ -97,7 +97,6 @@ thread_local! {
 }
 
 /// Records `message` as this thread's last error (interior NULs are replaced).
-#[allow(dead_code)] // the fallible C API functions use it
 pub(crate) fn set_last_error(message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
@@ -106,7 +105,6 @@ pub(crate) fn set_last_error(message: &str) {
 /// Runs the body of an exported function: a returned error or a caught panic
 /// becomes a status plus this thread's last-error message. Nothing unwinds
 /// into C.
-#[allow(dead_code)] // the fallible C API functions use it
 pub(crate) fn ffi_guard(body: impl FnOnce() -> Result<(), FfiError>) -> fluvio_status {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => fluvio_status::FLUVIO_OK,

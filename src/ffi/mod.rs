@@ -5,7 +5,10 @@
 #![allow(non_camel_case_types)]
 
 mod error;
+mod local;
+mod runtime;
 mod version;
 
 pub use error::*;
+pub use local::*;
 pub use version::*;

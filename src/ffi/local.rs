@@ -1,0 +1,213 @@
+//! The embedded cluster from C: `fluvio_local_config_*` and
+//! `fluvio_local_cluster_start` / `_endpoint` / `_stop`.
+
+use std::ffi::{c_char, CStr, CString};
+use std::path::PathBuf;
+
+use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::runtime::block_on;
+use crate::local::{ClusterConfig, LocalCluster};
+
+/// Settings for `fluvio_local_cluster_start`. Create with
+/// `fluvio_local_config_new`, free with `fluvio_local_config_free`. Not
+/// thread-safe: configure it from one thread at a time.
+pub struct fluvio_local_config {
+    data_dir: Option<PathBuf>,
+    port: u16,
+    spus: u16,
+}
+
+/// A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
+/// the caller until `fluvio_local_cluster_stop`. Any thread may use it.
+pub struct fluvio_local_cluster {
+    cluster: Option<LocalCluster>,
+    endpoint: CString,
+    /// The temporary data directory to remove on stop, when none was given.
+    temp_dir: Option<PathBuf>,
+}
+
+/// Creates a configuration with the defaults: a fresh temporary data
+/// directory (removed on stop), a free SC port, 1 SPU.
+///
+/// Returns NULL only if memory is exhausted. Free it with
+/// `fluvio_local_config_free`.
+#[no_mangle]
+pub extern "C" fn fluvio_local_config_new() -> *mut fluvio_local_config {
+    Box::into_raw(Box::new(fluvio_local_config { data_dir: None, port: 0, spus: 1 }))
+}
+
+/// Frees a configuration. NULL is a no-op.
+///
+/// # Safety
+/// `config` must come from `fluvio_local_config_new` and not be used after.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_config_free(config: *mut fluvio_local_config) {
+    if !config.is_null() {
+        // SAFETY: the caller passes a pointer from fluvio_local_config_new, once.
+        drop(unsafe { Box::from_raw(config) });
+    }
+}
+
+/// Sets the data directory (created if missing; kept on stop). The string
+/// is copied.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL arguments or an empty or
+/// non-UTF-8 path.
+///
+/// # Safety
+/// `config` must be a live configuration; `dir` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_config_set_data_dir(config: *mut fluvio_local_config, dir: *const c_char) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: checked for NULL; the caller guarantees it is live.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        if dir.is_null() {
+            return Err(FfiError::invalid("data directory is NULL"));
+        }
+        // SAFETY: non-NULL and NUL-terminated per the contract.
+        let dir = unsafe { CStr::from_ptr(dir) }.to_str().map_err(|_| FfiError::invalid("data directory is not UTF-8"))?;
+        if dir.is_empty() {
+            return Err(FfiError::invalid("data directory is empty"));
+        }
+        config.data_dir = Some(PathBuf::from(dir));
+        Ok(())
+    })
+}
+
+/// Sets the SC port (0, the default, picks a free one).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_config_set_port(config: *mut fluvio_local_config, port: u16) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: checked for NULL; the caller guarantees it is live.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        config.port = port;
+        Ok(())
+    })
+}
+
+/// Sets the number of SPUs (1 to 64; default 1). With several SPUs the
+/// partitions' leaders are spread over them.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `spus` is out
+/// of range.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_config_set_spus(config: *mut fluvio_local_config, spus: u16) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: checked for NULL; the caller guarantees it is live.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        if !(1..=64).contains(&spus) {
+            return Err(FfiError::invalid(format!("SPU count {spus} is not between 1 and 64")));
+        }
+        config.spus = spus;
+        Ok(())
+    })
+}
+
+/// Starts an embedded cluster and waits until it serves.
+///
+/// `config` may be NULL for the defaults; it is only read, and may be freed
+/// right after. On success `*out` owns the cluster: stop it with
+/// `fluvio_local_cluster_stop`.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `out` is NULL, FLUVIO_ERR_IO if a
+/// port cannot be bound or the data directory cannot be used.
+///
+/// # Safety
+/// `config` must be NULL or a live configuration; `out` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_cluster_start(
+    config: *const fluvio_local_config,
+    out: *mut *mut fluvio_local_cluster,
+) -> fluvio_status {
+    ffi_guard(|| {
+        if out.is_null() {
+            return Err(FfiError::invalid("out is NULL"));
+        }
+        // SAFETY: NULL means defaults; otherwise the caller guarantees it is live.
+        let defaults = fluvio_local_config { data_dir: None, port: 0, spus: 1 };
+        let config = unsafe { config.as_ref() }.unwrap_or(&defaults);
+        let (data_dir, temp_dir) = match &config.data_dir {
+            Some(dir) => (dir.clone(), None),
+            None => {
+                let dir = temp_data_dir().map_err(|e| FfiError::new(fluvio_status::FLUVIO_ERR_IO, format!("creating a temporary data directory: {e}")))?;
+                (dir.clone(), Some(dir))
+            }
+        };
+        let mut cluster_config = ClusterConfig::new(&data_dir);
+        cluster_config.sc_port = config.port;
+        cluster_config.spus = config.spus;
+        let cluster = block_on(LocalCluster::start(cluster_config))?.map_err(|e| {
+            FfiError::new(fluvio_status::FLUVIO_ERR_IO, format!("starting the local cluster in {}: {e}", data_dir.display()))
+        })?;
+        let endpoint = CString::new(cluster.endpoint()).expect("an address has no NUL");
+        let handle = Box::new(fluvio_local_cluster { cluster: Some(cluster), endpoint, temp_dir });
+        // SAFETY: checked for NULL above.
+        unsafe { *out = Box::into_raw(handle) };
+        Ok(())
+    })
+}
+
+fn temp_data_dir() -> std::io::Result<PathBuf> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "fluvio-local-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The SC endpoint of a running cluster, as `"127.0.0.1:PORT"`: pass it to
+/// `fluvio_connect`.
+///
+/// Returns NULL if `cluster` is NULL. The string is owned by the cluster and
+/// valid until `fluvio_local_cluster_stop`. Any thread may call this.
+///
+/// # Safety
+/// `cluster` must be NULL or a live cluster.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_cluster_endpoint(cluster: *const fluvio_local_cluster) -> *const c_char {
+    // SAFETY: NULL-checked; the caller guarantees it is live.
+    match unsafe { cluster.as_ref() } {
+        Some(cluster) => cluster.endpoint.as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
+/// Stops the cluster: closes every connection, syncs every log to disk and
+/// frees the handle (and removes the data directory if it was a temporary
+/// one). NULL is a no-op that returns FLUVIO_OK.
+///
+/// Returns FLUVIO_ERR_IO if the logs could not be synced (the handle is
+/// freed all the same).
+///
+/// # Safety
+/// `cluster` must be NULL or a live cluster, not used after this call.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_cluster_stop(cluster: *mut fluvio_local_cluster) -> fluvio_status {
+    if cluster.is_null() {
+        return fluvio_status::FLUVIO_OK;
+    }
+    // SAFETY: a pointer from fluvio_local_cluster_start, given back once.
+    let mut handle = unsafe { Box::from_raw(cluster) };
+    ffi_guard(move || {
+        let stopped = match handle.cluster.take() {
+            Some(cluster) => block_on(cluster.stop())?,
+            None => Ok(()),
+        };
+        if let Some(dir) = handle.temp_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        stopped.map_err(|e| FfiError::new(fluvio_status::FLUVIO_ERR_IO, format!("stopping the local cluster: {e}")))
+    })
+}

@@ -1,0 +1,125 @@
+//! Server side of one TCP connection: reads request frames (bounded in size
+//! and in how long a started frame may take to arrive) and funnels every
+//! response and stream frame through one writer task, so frames are never
+//! interleaved and a client that stops reading only stalls its own
+//! connection.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use crate::protocol::codec::{Encode, Reader, Version};
+use crate::protocol::frame::{decode_request_header, encode_response_frame, split_frame, RequestHeader};
+use crate::protocol::DecodeError;
+
+/// Frames queued for one connection's socket before senders wait.
+const OUTBOUND_QUEUE: usize = 64;
+
+/// How long the rest of a frame may take once its first byte has arrived.
+pub const PARTIAL_FRAME_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Sends encoded frames to one connection's writer task. Cloned by every
+/// task that answers on the connection (requests, streams).
+#[derive(Clone, Debug)]
+pub struct FrameSender {
+    tx: mpsc::Sender<Vec<u8>>,
+}
+
+impl FrameSender {
+    /// Queues a response frame; `false` once the connection is gone.
+    pub async fn send<T: Encode>(&self, correlation_id: i32, version: Version, response: &T) -> bool {
+        let mut frame = Vec::new();
+        encode_response_frame(correlation_id, version, response, &mut frame);
+        self.tx.send(frame).await.is_ok()
+    }
+
+    /// Resolves when the connection's writer has stopped.
+    pub async fn closed(&self) {
+        self.tx.closed().await
+    }
+}
+
+/// Starts the writer task for `write` and returns the sender feeding it.
+pub fn spawn_writer(mut write: OwnedWriteHalf) -> FrameSender {
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
+    tokio::spawn(async move {
+        while let Some(frame) = rx.recv().await {
+            if write.write_all(&frame).await.is_err() {
+                break;
+            }
+        }
+        let _ = write.shutdown().await;
+    });
+    FrameSender { tx }
+}
+
+/// Why a connection's read side ended.
+#[derive(Debug)]
+pub enum ReadEnd {
+    /// The peer closed the connection between frames.
+    Closed,
+    /// The peer broke the protocol or stalled mid-frame; the connection is dropped.
+    Error(String),
+}
+
+/// Reads whole request frames from a connection.
+pub struct FrameReader {
+    read: OwnedReadHalf,
+    buf: Vec<u8>,
+    max_frame_len: usize,
+}
+
+impl FrameReader {
+    pub fn new(read: OwnedReadHalf, max_frame_len: usize) -> Self {
+        FrameReader { read, buf: Vec::with_capacity(8 * 1024), max_frame_len }
+    }
+
+    /// The next frame's contents (header + body).
+    pub async fn next_frame(&mut self) -> Result<Vec<u8>, ReadEnd> {
+        loop {
+            match split_frame(&self.buf, self.max_frame_len) {
+                Ok(Some((frame, used))) => {
+                    let frame = frame.to_vec();
+                    self.buf.drain(..used);
+                    return Ok(frame);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(ReadEnd::Error(e.to_string())),
+            }
+            let mid_frame = !self.buf.is_empty();
+            self.buf.reserve(8 * 1024);
+            let read = self.read.read_buf(&mut self.buf);
+            let n = if mid_frame {
+                match tokio::time::timeout(PARTIAL_FRAME_TIMEOUT, read).await {
+                    Ok(result) => result,
+                    Err(_) => return Err(ReadEnd::Error("frame left incomplete for too long".into())),
+                }
+            } else {
+                read.await
+            };
+            match n {
+                Ok(0) if mid_frame => return Err(ReadEnd::Error("connection closed mid-frame".into())),
+                Ok(0) => return Err(ReadEnd::Closed),
+                Ok(_) => {}
+                Err(e) => return Err(ReadEnd::Error(e.to_string())),
+            }
+        }
+    }
+}
+
+/// Splits a connection into its frame reader and writer.
+pub fn split(stream: TcpStream, max_frame_len: usize) -> (FrameReader, FrameSender) {
+    let _ = stream.set_nodelay(true);
+    let (read, write) = stream.into_split();
+    (FrameReader::new(read, max_frame_len), spawn_writer(write))
+}
+
+/// Decodes a request frame's header; the body follows in the returned reader.
+pub fn parse_header(frame: &[u8]) -> Result<(RequestHeader, Reader<'_>), DecodeError> {
+    let mut r = Reader::new(frame);
+    let header = decode_request_header(&mut r)?;
+    Ok((header, r))
+}

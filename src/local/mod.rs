@@ -1,0 +1,181 @@
+//! The embedded Fluvio cluster: one SC listener and N SPU listeners in one
+//! process, serving the real Fluvio protocol from a durable log on disk.
+//! Official Fluvio clients connect to it as to any Fluvio cluster.
+
+mod connection;
+pub mod log;
+mod sc;
+mod spu;
+mod state;
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use log::{FsyncPolicy, LogConfig};
+pub use sc::PLATFORM_VERSION;
+pub use state::{validate_topic_name, FIRST_SPU_ID};
+
+use crate::protocol::frame::DEFAULT_MAX_FRAME_LEN;
+use state::{ClusterState, SpuInfo};
+
+/// How an embedded cluster is set up.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// Where topics and their logs live; created if missing.
+    pub data_dir: PathBuf,
+    /// Address every listener binds to.
+    pub host: String,
+    /// SC port; 0 picks a free one.
+    pub sc_port: u16,
+    /// Number of SPUs (at least 1).
+    pub spus: u16,
+    /// SPU ports, one per SPU; empty picks free ones.
+    pub spu_ports: Vec<u16>,
+    /// Partition log settings (segment size, retention, fsync policy).
+    pub log: LogConfig,
+    /// Largest request frame accepted from a client.
+    pub max_frame_len: usize,
+}
+
+impl ClusterConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        ClusterConfig {
+            data_dir: data_dir.into(),
+            host: "127.0.0.1".into(),
+            sc_port: 0,
+            spus: 1,
+            spu_ports: Vec::new(),
+            log: LogConfig::default(),
+            max_frame_len: DEFAULT_MAX_FRAME_LEN,
+        }
+    }
+}
+
+/// A stop signal shared by every task of a cluster.
+#[derive(Clone, Debug)]
+pub(crate) struct Shutdown(watch::Receiver<bool>);
+
+impl Shutdown {
+    pub async fn wait(&self) {
+        let mut rx = self.0.clone();
+        let _ = rx.wait_for(|stopped| *stopped).await;
+    }
+}
+
+/// A running embedded cluster. Must be stopped with [`LocalCluster::stop`]
+/// from within the runtime it was started on.
+pub struct LocalCluster {
+    sc_addr: SocketAddr,
+    spu_addrs: Vec<SocketAddr>,
+    state: Arc<ClusterState>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl LocalCluster {
+    /// Binds every listener, recovers the data directory and starts serving.
+    pub async fn start(config: ClusterConfig) -> io::Result<Self> {
+        if config.spus == 0 {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "a cluster needs at least one SPU"));
+        }
+        if !config.spu_ports.is_empty() && config.spu_ports.len() != config.spus as usize {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "give one SPU port per SPU, or none"));
+        }
+        let sc_listener = TcpListener::bind((config.host.as_str(), config.sc_port)).await?;
+        let mut spu_listeners = Vec::new();
+        let mut spus = Vec::new();
+        for i in 0..config.spus {
+            let port = config.spu_ports.get(i as usize).copied().unwrap_or(0);
+            let listener = TcpListener::bind((config.host.as_str(), port)).await?;
+            spus.push(SpuInfo { id: FIRST_SPU_ID + i32::from(i), addr: listener.local_addr()? });
+            spu_listeners.push(listener);
+        }
+        let data_dir = config.data_dir.clone();
+        let log_config = config.log;
+        let spu_infos = spus.clone();
+        let state = Arc::new(
+            tokio::task::spawn_blocking(move || ClusterState::open(&data_dir, spu_infos, log_config))
+                .await
+                .map_err(io::Error::other)??,
+        );
+
+        let (stop, stop_rx) = watch::channel(false);
+        let shutdown = Shutdown(stop_rx);
+        let sc_addr = sc_listener.local_addr()?;
+        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, state.clone(), config.max_frame_len, shutdown.clone()))];
+        for (listener, spu) in spu_listeners.into_iter().zip(&spus) {
+            tasks.push(tokio::spawn(spu::serve(listener, spu.id, state.clone(), config.max_frame_len, shutdown.clone())));
+        }
+        if let FsyncPolicy::Interval(period) = config.log.fsync {
+            tasks.push(tokio::spawn(flusher(state.clone(), period, shutdown)));
+        }
+        Ok(LocalCluster { sc_addr, spu_addrs: spus.iter().map(|s| s.addr).collect(), state, stop, tasks })
+    }
+
+    /// The SC endpoint clients connect to, as `host:port`.
+    pub fn endpoint(&self) -> String {
+        self.sc_addr.to_string()
+    }
+
+    pub fn sc_addr(&self) -> SocketAddr {
+        self.sc_addr
+    }
+
+    pub fn spu_addrs(&self) -> &[SocketAddr] {
+        &self.spu_addrs
+    }
+
+    /// Creates a topic with `partitions` partitions unless it exists.
+    pub fn ensure_topic(&self, name: &str, partitions: u32) -> Result<(), String> {
+        use crate::protocol::{sc::TopicSpec, ErrorCode};
+        match self.state.create_topic(name, TopicSpec::computed(partitions, 1), false) {
+            Err(e) if e.code != ErrorCode::TopicAlreadyExists => Err(e.message),
+            _ => Ok(()),
+        }
+    }
+
+    /// Stops accepting, closes every connection and syncs every log.
+    pub async fn stop(self) -> io::Result<()> {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        let state = self.state;
+        tokio::task::spawn_blocking(move || {
+            for partition in state.all_partitions() {
+                partition.sync()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(io::Error::other)?
+    }
+}
+
+/// Fsyncs logs whose interval policy is due, so a quiet log is not left
+/// unsynced until its next append.
+async fn flusher(state: Arc<ClusterState>, period: Duration, shutdown: Shutdown) {
+    let mut ticker = tokio::time::interval(period);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = shutdown.wait() => return,
+        }
+        let state = state.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            for partition in state.all_partitions() {
+                if let Err(e) = partition.sync_if_due() {
+                    eprintln!("fluvio-local: fsync of {} failed: {e}", partition.key);
+                }
+            }
+        })
+        .await;
+    }
+}

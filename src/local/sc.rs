@@ -1,0 +1,209 @@
+//! The SC (controller) listener: ApiVersions, topic Create/Delete/List and
+//! metadata Watch streams with full and incremental updates.
+
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::connection::{parse_header, split, FrameSender, ReadEnd};
+use super::state::{ClusterState, MetadataEvent};
+use super::Shutdown;
+use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
+use crate::protocol::codec::Version;
+use crate::protocol::error_code::ErrorCode;
+use crate::protocol::frame::RequestHeader;
+use crate::protocol::sc::*;
+use crate::protocol::spu::ReplicaKey;
+
+/// What the SC reports as its platform version (clients require ≥ 0.9.0).
+pub const PLATFORM_VERSION: &str = "0.18.1";
+
+fn api_versions() -> ApiVersionsResponse {
+    let key = |api_key: u16, min_version, max_version| ApiVersionKey { api_key: api_key as i16, min_version, max_version };
+    ApiVersionsResponse {
+        error_code: ErrorCode::None,
+        api_keys: vec![
+            key(api_key::CREATE, 11, SC_VERSION),
+            key(api_key::DELETE, 11, SC_VERSION),
+            key(api_key::LIST, 15, SC_VERSION),
+            key(api_key::WATCH, 15, SC_VERSION),
+        ],
+        platform_version: PlatformVersion::new(PLATFORM_VERSION).expect("semver"),
+    }
+}
+
+pub async fn serve(listener: TcpListener, state: Arc<ClusterState>, max_frame_len: usize, shutdown: Shutdown) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.wait() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let state = state.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = connection(stream, state, max_frame_len) => {}
+                _ = shutdown.wait() => {}
+            }
+        });
+    }
+}
+
+async fn connection(stream: tokio::net::TcpStream, state: Arc<ClusterState>, max_frame_len: usize) {
+    let (mut reader, sender) = split(stream, max_frame_len);
+    loop {
+        let frame = match reader.next_frame().await {
+            Ok(frame) => frame,
+            Err(ReadEnd::Closed) => return,
+            Err(ReadEnd::Error(why)) => {
+                eprintln!("fluvio-local: SC connection dropped: {why}");
+                return;
+            }
+        };
+        let request = parse_header(&frame).and_then(|(header, mut body)| {
+            let request = ScRequest::decode(&header, &mut body)?;
+            Ok((header, request))
+        });
+        let (header, request) = match request {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                // The stream cannot be trusted past a frame we do not understand.
+                eprintln!("fluvio-local: SC connection dropped: undecodable request: {e}");
+                return;
+            }
+        };
+        if !handle(&state, &sender, &header, request).await {
+            return;
+        }
+    }
+}
+
+/// Answers one request; `false` when the connection is gone.
+async fn handle(state: &Arc<ClusterState>, sender: &FrameSender, header: &RequestHeader, request: ScRequest) -> bool {
+    let (id, version) = (header.correlation_id, header.api_version);
+    match request {
+        ScRequest::ApiVersions(_) => sender.send(id, version, &api_versions()).await,
+        ScRequest::Create(ObjectApiCreateRequest::Topic(create)) => {
+            let name = create.common.name;
+            let status = match state.create_topic(&name, create.request, create.common.dry_run) {
+                Ok(()) => Status::ok(name),
+                Err(e) => Status::error(name, e.code, e.message),
+            };
+            sender.send(id, version, &status).await
+        }
+        ScRequest::Create(other) => {
+            let status = Status::error("", ErrorCode::InvalidCreateRequest, format!("creating {} objects is not supported", other.label()));
+            sender.send(id, version, &status).await
+        }
+        ScRequest::Delete(ObjectApiDeleteRequest::Topic(delete)) => {
+            let status = match state.delete_topic(&delete.key, delete.force) {
+                Ok(()) => Status::ok(delete.key),
+                Err(e) => Status::error(delete.key, e.code, e.message),
+            };
+            sender.send(id, version, &status).await
+        }
+        ScRequest::Delete(other) => {
+            let status = Status::error("", ErrorCode::InvalidDeleteRequest, format!("deleting {} objects is not supported", other.label()));
+            sender.send(id, version, &status).await
+        }
+        ScRequest::List(list) => sender.send(id, version, &list_response(state, list)).await,
+        ScRequest::Watch(watch) => {
+            let (state, sender) = (state.clone(), sender.clone());
+            tokio::spawn(watch_stream(state, sender, id, version, watch));
+            true
+        }
+    }
+}
+
+/// A filter matches when it is a substring of the name; no filters match all.
+fn matches(filters: &[ListFilter], name: &str) -> bool {
+    filters.is_empty() || filters.iter().any(|f| name.contains(&f.name))
+}
+
+fn list_response(state: &ClusterState, list: ObjectApiListRequest) -> ObjectApiListResponse {
+    match list {
+        ObjectApiListRequest::Topic(req) => ObjectApiListResponse::Topic(
+            state.topics().into_iter().filter(|t| t.spec.system == req.system && matches(&req.name_filters, &t.name)).collect(),
+        ),
+        ObjectApiListRequest::Partition(req) => ObjectApiListResponse::Partition(
+            state
+                .partitions()
+                .into_iter()
+                .filter(|p| p.spec.system == req.system && matches(&req.name_filters, &p.name))
+                .collect(),
+        ),
+        ObjectApiListRequest::Spu(req) => ObjectApiListResponse::Spu(
+            state.spu_metadata().into_iter().filter(|s| matches(&req.name_filters, &s.name)).collect(),
+        ),
+        // An unknown kind: an empty list of that label.
+        ObjectApiListRequest::Other(buffer) => {
+            ObjectApiListResponse::Other(TypeBuffer { ty: buffer.ty, payload: 0u32.to_be_bytes().to_vec() })
+        }
+    }
+}
+
+/// The first frame of a watch: everything of the label. An empty store is
+/// sent as a DELETE of a placeholder, because the official client ignores an
+/// empty `all` and would wait 60 s for the store to become ready.
+fn snapshot<S: Spec>(all: Vec<Metadata<S>>, placeholder: Metadata<S>, epoch: i64) -> MetadataUpdate<S> {
+    if all.is_empty() {
+        MetadataUpdate { epoch, changes: vec![Message { header: MsgType::Delete, content: placeholder }], all }
+    } else {
+        MetadataUpdate { epoch, changes: vec![], all }
+    }
+}
+
+fn placeholder<S: Spec>(name: &str) -> Metadata<S> {
+    Metadata { name: name.to_string(), spec: S::default(), status: S::Status::default() }
+}
+
+fn full_update(state: &ClusterState, watch: &ObjectApiWatchRequest, epoch: i64) -> Option<ObjectApiWatchResponse> {
+    let none_partition = ReplicaKey::new("__none", 0).to_string();
+    Some(match watch {
+        ObjectApiWatchRequest::Topic(_) => ObjectApiWatchResponse::Topic(snapshot(state.topics(), placeholder("__none"), epoch)),
+        ObjectApiWatchRequest::Partition(_) => {
+            ObjectApiWatchResponse::Partition(snapshot(state.partitions(), placeholder(&none_partition), epoch))
+        }
+        ObjectApiWatchRequest::Spu(_) => ObjectApiWatchResponse::Spu(snapshot(state.spu_metadata(), placeholder("0"), epoch)),
+        ObjectApiWatchRequest::Other(_) => return None,
+    })
+}
+
+async fn watch_stream(state: Arc<ClusterState>, sender: FrameSender, id: i32, version: Version, watch: ObjectApiWatchRequest) {
+    let mut events = state.subscribe();
+    let mut epoch = 1;
+    let Some(first) = full_update(&state, &watch, epoch) else {
+        eprintln!("fluvio-local: watch of unsupported kind {:?} ignored", watch.label());
+        return;
+    };
+    if !sender.send(id, version, &first).await {
+        return;
+    }
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => event,
+            _ = sender.closed() => return,
+        };
+        epoch += 1;
+        let update = match (event, &watch) {
+            (Ok(MetadataEvent::Topics(changes)), ObjectApiWatchRequest::Topic(_)) => {
+                ObjectApiWatchResponse::Topic(MetadataUpdate { epoch, changes, all: vec![] })
+            }
+            (Ok(MetadataEvent::Partitions(changes)), ObjectApiWatchRequest::Partition(_)) => {
+                ObjectApiWatchResponse::Partition(MetadataUpdate { epoch, changes, all: vec![] })
+            }
+            (Ok(_), _) => continue,
+            // Missed changes: start over from a full snapshot.
+            (Err(RecvError::Lagged(_)), _) => match full_update(&state, &watch, epoch) {
+                Some(update) => update,
+                None => return,
+            },
+            (Err(RecvError::Closed), _) => return,
+        };
+        if !sender.send(id, version, &update).await {
+            return;
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! An SPU listener: Produce, FetchOffsets, StreamFetch sessions that push
+//! new batches as they are appended (waiting for each UpdateOffsets
+//! acknowledgement, never cutting a batch), and UpdateOffsets.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+use super::connection::{parse_header, split, FrameSender, ReadEnd};
+use super::state::{ClusterState, Partition};
+use super::Shutdown;
+use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
+use crate::protocol::codec::{Decode, Version};
+use crate::protocol::error_code::ErrorCode;
+use crate::protocol::frame::RequestHeader;
+use crate::protocol::record::RecordSet;
+use crate::protocol::spu::*;
+
+/// Acknowledgements queued per stream session before the connection waits.
+const ACK_QUEUE: usize = 16;
+
+fn api_versions() -> ApiVersionsResponse {
+    let key = |api_key: u16, min_version, max_version| ApiVersionKey { api_key: api_key as i16, min_version, max_version };
+    ApiVersionsResponse {
+        error_code: ErrorCode::None,
+        api_keys: vec![
+            key(api_key::PRODUCE, 0, SPU_VERSION),
+            key(api_key::FETCH_OFFSETS, 0, SPU_VERSION),
+            key(api_key::STREAM_FETCH, 18, SPU_VERSION),
+            key(api_key::UPDATE_OFFSETS, 0, 0),
+        ],
+        platform_version: PlatformVersion::default(),
+    }
+}
+
+/// The SPU this listener is.
+#[derive(Clone)]
+struct Spu {
+    id: i32,
+    state: Arc<ClusterState>,
+}
+
+pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, max_frame_len: usize, shutdown: Shutdown) {
+    let spu = Spu { id, state };
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.wait() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let spu = spu.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = connection(spu, stream, max_frame_len) => {}
+                _ = shutdown.wait() => {}
+            }
+        });
+    }
+}
+
+/// The stream sessions of one connection, by session id.
+#[derive(Default)]
+struct Sessions {
+    next_id: u32,
+    acks: HashMap<u32, mpsc::Sender<i64>>,
+}
+
+async fn connection(spu: Spu, stream: tokio::net::TcpStream, max_frame_len: usize) {
+    let (mut reader, sender) = split(stream, max_frame_len);
+    let sessions = Arc::new(Mutex::new(Sessions { next_id: 1, ..Sessions::default() }));
+    loop {
+        let frame = match reader.next_frame().await {
+            Ok(frame) => frame,
+            Err(ReadEnd::Closed) => return,
+            Err(ReadEnd::Error(why)) => {
+                eprintln!("fluvio-local: SPU {} connection dropped: {why}", spu.id);
+                return;
+            }
+        };
+        let decoded = parse_header(&frame).and_then(|(header, mut body)| {
+            let request = SpuRequest::decode(&header, &mut body)?;
+            Ok((header, request))
+        });
+        let (header, request) = match decoded {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                eprintln!("fluvio-local: SPU {} connection dropped: undecodable request: {e}", spu.id);
+                return;
+            }
+        };
+        if !handle(&spu, &sender, &sessions, &header, request).await {
+            return;
+        }
+    }
+}
+
+async fn handle(
+    spu: &Spu,
+    sender: &FrameSender,
+    sessions: &Arc<Mutex<Sessions>>,
+    header: &RequestHeader,
+    request: SpuRequest,
+) -> bool {
+    let (id, version) = (header.correlation_id, header.api_version);
+    match request {
+        SpuRequest::ApiVersions(_) => sender.send(id, version, &api_versions()).await,
+        SpuRequest::Produce(produce) => {
+            let response = tokio::task::block_in_place(|| produce_response(spu, produce));
+            sender.send(id, version, &response).await
+        }
+        SpuRequest::FetchOffsets(request) => sender.send(id, version, &fetch_offsets(spu, request)).await,
+        SpuRequest::StreamFetch(request) => {
+            start_stream(spu, sender, sessions, id, version, request);
+            true
+        }
+        SpuRequest::UpdateOffsets(request) => {
+            let mut status = Vec::with_capacity(request.offsets.len());
+            for update in request.offsets {
+                let ack = lock(sessions).acks.get(&update.session_id).cloned();
+                let error = match ack {
+                    Some(ack) if ack.send(update.offset).await.is_ok() => ErrorCode::None,
+                    _ => ErrorCode::FetchSessionNotFoud,
+                };
+                status.push(OffsetUpdateStatus { session_id: update.session_id, error });
+            }
+            sender.send(id, version, &UpdateOffsetsResponse { status }).await
+        }
+        SpuRequest::UpdateConsumerOffset(_) => {
+            let response = UpdateConsumerOffsetResponse { offset: -1, error_code: ErrorCode::OffsetManagementDisabled };
+            sender.send(id, version, &response).await
+        }
+        SpuRequest::DeleteConsumerOffset(_) => {
+            let response = DeleteConsumerOffsetResponse { error_code: ErrorCode::OffsetManagementDisabled };
+            sender.send(id, version, &response).await
+        }
+        SpuRequest::FetchConsumerOffsets(_) => {
+            let response = FetchConsumerOffsetsResponse { error_code: ErrorCode::OffsetManagementDisabled, consumers: vec![] };
+            sender.send(id, version, &response).await
+        }
+    }
+}
+
+fn lock(sessions: &Mutex<Sessions>) -> std::sync::MutexGuard<'_, Sessions> {
+    sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A partition this SPU leads, or the error code to answer with.
+fn led_partition(spu: &Spu, topic: &str, partition: u32) -> Result<Arc<Partition>, ErrorCode> {
+    match spu.state.partition(topic, partition) {
+        None if spu.state.topics().iter().any(|t| t.name == topic) => Err(ErrorCode::PartitionNotLeader),
+        None => Err(ErrorCode::TopicNotFound),
+        Some(p) if p.leader != spu.id => Err(ErrorCode::NotLeaderForPartition),
+        Some(p) => Ok(p),
+    }
+}
+
+/// Appends each entry's batches; one response entry per request entry, in order.
+fn produce_response(spu: &Spu, produce: ProduceRequest) -> ProduceResponse {
+    let responses = produce
+        .topics
+        .into_iter()
+        .map(|topic| {
+            let partitions = topic
+                .partitions
+                .into_iter()
+                .map(|entry| {
+                    let (error_code, base_offset) = produce_entry(spu, &topic.name, entry.partition_index, entry.records);
+                    PartitionProduceResponse { partition_index: entry.partition_index, error_code, base_offset, ..Default::default() }
+                })
+                .collect();
+            TopicProduceResponse { name: topic.name, partitions }
+        })
+        .collect();
+    ProduceResponse { responses, throttle_time_ms: 0 }
+}
+
+fn produce_entry(spu: &Spu, topic: &str, partition: u32, mut records: RecordSet) -> (ErrorCode, i64) {
+    if records.truncated_bytes > 0 {
+        return (ErrorCode::Other("the record set ends with a cut batch".into()), -1);
+    }
+    if records.batches.is_empty() {
+        return (ErrorCode::None, 0);
+    }
+    let partition = match led_partition(spu, topic, partition) {
+        Ok(p) => p,
+        Err(code) => return (code, -1),
+    };
+    match partition.append(&mut records.batches) {
+        Ok(base) => (ErrorCode::None, base),
+        Err((code, why)) => {
+            eprintln!("fluvio-local: produce to {} refused: {why}", partition.key);
+            (code, -1)
+        }
+    }
+}
+
+fn fetch_offsets(spu: &Spu, request: FetchOffsetsRequest) -> FetchOffsetsResponse {
+    let topics = request
+        .topics
+        .into_iter()
+        .map(|topic| {
+            let partitions = topic
+                .partitions
+                .iter()
+                .map(|p| match led_partition(spu, &topic.name, p.partition_index) {
+                    Ok(partition) => {
+                        let (start, end) = partition.offsets();
+                        FetchOffsetPartitionResponse {
+                            error_code: ErrorCode::None,
+                            partition_index: p.partition_index,
+                            start_offset: start,
+                            last_stable_offset: end,
+                        }
+                    }
+                    Err(code) => FetchOffsetPartitionResponse { error_code: code, partition_index: p.partition_index, ..Default::default() },
+                })
+                .collect();
+            FetchOffsetTopicResponse { name: topic.name, partitions }
+        })
+        .collect();
+    FetchOffsetsResponse { topics }
+}
+
+fn error_frame(request: &StreamFetchRequest, stream_id: u32, error_code: ErrorCode) -> StreamFetchResponse {
+    StreamFetchResponse {
+        topic: request.topic.clone(),
+        stream_id,
+        partition: FetchablePartitionResponse { partition_index: request.partition, error_code, ..Default::default() },
+    }
+}
+
+fn start_stream(spu: &Spu, sender: &FrameSender, sessions: &Arc<Mutex<Sessions>>, id: i32, version: Version, request: StreamFetchRequest) {
+    let partition = match led_partition(spu, &request.topic, request.partition) {
+        Ok(p) => p,
+        Err(code) => {
+            // As the official SPU: one frame with stream id 0, nothing else.
+            let (sender, frame) = (sender.clone(), error_frame(&request, 0, code));
+            tokio::spawn(async move { sender.send(id, version, &frame).await });
+            return;
+        }
+    };
+    let (ack_tx, ack_rx) = mpsc::channel(ACK_QUEUE);
+    let stream_id = {
+        let mut sessions = lock(sessions);
+        let stream_id = sessions.next_id;
+        sessions.next_id = sessions.next_id.wrapping_add(1).max(1);
+        sessions.acks.insert(stream_id, ack_tx);
+        stream_id
+    };
+    let (sender, sessions) = (sender.clone(), sessions.clone());
+    tokio::spawn(async move {
+        stream_session(partition, sender, id, version, stream_id, request, ack_rx).await;
+        lock(&sessions).acks.remove(&stream_id);
+    });
+}
+
+/// Pushes batches from `fetch_offset` on: one frame of whole batches, then
+/// waits for its acknowledgement; when caught up, waits for appends.
+async fn stream_session(
+    partition: Arc<Partition>,
+    sender: FrameSender,
+    id: i32,
+    version: Version,
+    stream_id: u32,
+    request: StreamFetchRequest,
+    mut acks: mpsc::Receiver<i64>,
+) {
+    let max_bytes = request.max_bytes.max(0) as usize;
+    let mut appended = partition.subscribe();
+    let mut next = request.fetch_offset;
+    let (start, end) = partition.offsets();
+    if next > end {
+        let error = ErrorCode::Other(format!("start offset {next} is greater than the end offset {end}"));
+        sender.send(id, version, &error_frame(&request, stream_id, error)).await;
+        return;
+    }
+    loop {
+        if partition.is_deleted() {
+            sender.send(id, version, &error_frame(&request, stream_id, ErrorCode::TopicDeleted)).await;
+            return;
+        }
+        let (start_now, end) = partition.offsets();
+        if next < start_now {
+            let error = ErrorCode::OffsetEvicted { offset: next, next_available: start_now };
+            sender.send(id, version, &error_frame(&request, stream_id, error)).await;
+            return;
+        }
+        if next >= end {
+            // Caught up: wait for an append (or deletion), or the connection to go.
+            appended.borrow_and_update();
+            if partition.offsets().1 > next || partition.is_deleted() {
+                continue;
+            }
+            tokio::select! {
+                changed = appended.changed() => if changed.is_err() { return },
+                _ = sender.closed() => return,
+            }
+            continue;
+        }
+        let bytes = match tokio::task::block_in_place(|| partition.read(next, max_bytes)) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("fluvio-local: reading {} at {next}: {e}", partition.key);
+                sender.send(id, version, &error_frame(&request, stream_id, ErrorCode::StorageError)).await;
+                return;
+            }
+        };
+        let records = RecordSet::decode(&mut crate::protocol::codec::Reader::new(&frame_records(&bytes)), version)
+            .unwrap_or_default();
+        let frame = StreamFetchResponse {
+            topic: request.topic.clone(),
+            stream_id,
+            partition: FetchablePartitionResponse {
+                partition_index: request.partition,
+                error_code: ErrorCode::None,
+                high_watermark: end,
+                next_filter_offset: 0,
+                log_start_offset: start.min(start_now),
+                aborted: None,
+                records,
+            },
+        };
+        let sent_up_to = frame.partition.records.batches.last().map_or(next, |b| b.next_offset());
+        if !sender.send(id, version, &frame).await {
+            return;
+        }
+        // Flow control: nothing more until the client acknowledges.
+        let acked = tokio::select! {
+            acked = acks.recv() => acked,
+            _ = sender.closed() => return,
+        };
+        match acked {
+            Some(offset) => next = offset.clamp(next, sent_up_to.max(next)),
+            None => return,
+        }
+    }
+}
+
+/// Stored batches as a RecordSet's wire bytes (length prefix added).
+fn frame_records(batches: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + batches.len());
+    out.extend_from_slice(&(batches.len() as i32).to_be_bytes());
+    out.extend_from_slice(batches);
+    out
+}

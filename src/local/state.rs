@@ -1,0 +1,464 @@
+//! The cluster's shared state: its SPUs, its topics and their partitions,
+//! the metadata change feed that watch streams follow, and the topic list
+//! persisted under the data directory.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{broadcast, watch};
+
+use super::log::{AppendError, LogConfig, PartitionLog};
+use crate::protocol::codec::{Decode, Encode};
+use crate::protocol::error_code::ErrorCode;
+use crate::protocol::record::Batch;
+use crate::protocol::sc::{
+    CompressionAlgorithm, Encryption, Endpoint, IngressAddr, IngressPort, Message, Metadata, MsgType,
+    PartitionResolution, PartitionSpec, PartitionStatus, ReplicaSpec, ReplicaStatus, SpuSpec, SpuStatus,
+    SpuStatusResolution, SpuType, TopicResolution, TopicSpec, TopicStatus,
+};
+use crate::protocol::spu::ReplicaKey;
+use crate::protocol::Compression;
+
+/// Version the topic list is stored at (the SC version of its specs).
+const STORE_VERSION: i16 = 19;
+const TOPICS_FILE: &str = "topics.bin";
+const PARTITIONS_DIR: &str = "partitions";
+/// Id of the first SPU; the official local cluster numbers them from 5001.
+pub const FIRST_SPU_ID: i32 = 5001;
+
+/// Changes pushed to watch streams.
+#[derive(Debug, Clone)]
+pub enum MetadataEvent {
+    Topics(Vec<Message<TopicSpec>>),
+    Partitions(Vec<Message<PartitionSpec>>),
+}
+
+/// One SPU of the cluster and where clients reach it.
+#[derive(Debug, Clone)]
+pub struct SpuInfo {
+    pub id: i32,
+    pub addr: SocketAddr,
+}
+
+impl SpuInfo {
+    pub fn metadata(&self) -> Metadata<SpuSpec> {
+        let host = self.addr.ip().to_string();
+        let endpoint = Endpoint { port: self.addr.port(), host: host.clone(), encryption: Encryption::Plaintext };
+        Metadata {
+            name: self.id.to_string(),
+            spec: SpuSpec {
+                id: self.id,
+                spu_type: SpuType::Managed,
+                public_endpoint: IngressPort {
+                    port: self.addr.port(),
+                    ingress: vec![IngressAddr { hostname: None, ip: Some(host) }],
+                    encryption: Encryption::Plaintext,
+                },
+                private_endpoint: endpoint.clone(),
+                rack: None,
+                public_endpoint_local: Some(endpoint),
+            },
+            status: SpuStatus { resolution: SpuStatusResolution::Online },
+        }
+    }
+}
+
+/// One partition: its leader SPU, its log, and a signal of its end offset
+/// that stream-fetch sessions wait on.
+#[derive(Debug)]
+pub struct Partition {
+    pub key: ReplicaKey,
+    pub leader: i32,
+    /// The codec batches must use, unless `Any`.
+    pub compression: CompressionAlgorithm,
+    pub system: bool,
+    log: Mutex<PartitionLog>,
+    end_offset: watch::Sender<i64>,
+    deleted: AtomicBool,
+}
+
+/// Why a produce to a partition failed, as the error code to answer with.
+pub type ProduceError = (ErrorCode, String);
+
+impl Partition {
+    fn open(key: ReplicaKey, leader: i32, spec: &TopicSpec, dir: &Path, config: LogConfig) -> io::Result<Self> {
+        let log = PartitionLog::open(dir, config)?;
+        let (end_offset, _) = watch::channel(log.end_offset());
+        Ok(Partition {
+            key,
+            leader,
+            compression: spec.compression_type,
+            system: spec.system,
+            log: Mutex::new(log),
+            end_offset,
+            deleted: AtomicBool::new(false),
+        })
+    }
+
+    fn log(&self) -> MutexGuard<'_, PartitionLog> {
+        // A poisoned lock means a panic mid-append; the log's state on disk is
+        // still recoverable, so keep serving rather than cascading panics.
+        self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// (log start, end) offsets.
+    pub fn offsets(&self) -> (i64, i64) {
+        let log = self.log();
+        (log.start_offset(), log.end_offset())
+    }
+
+    /// Bytes stored.
+    pub fn size(&self) -> u64 {
+        self.log().size()
+    }
+
+    /// Appends batches in order; returns the base offset of the first.
+    pub fn append(&self, batches: &mut [Batch]) -> Result<i64, ProduceError> {
+        if self.is_deleted() {
+            return Err((ErrorCode::TopicDeleted, "topic was deleted".into()));
+        }
+        let mut log = self.log();
+        let mut first = None;
+        for batch in batches.iter_mut() {
+            let codec = batch.compression().map_err(|e| (ErrorCode::CompressionError, e.to_string()))?;
+            if !codec_allowed(self.compression, codec) {
+                return Err((
+                    ErrorCode::CompressionError,
+                    format!("topic requires {:?} compression, batch uses {}", self.compression, codec.name()),
+                ));
+            }
+            let base = log.append(batch).map_err(|e| match e {
+                AppendError::TooLarge { .. } => (ErrorCode::MessageTooLarge, e.to_string()),
+                AppendError::InvalidBatch(_) => (ErrorCode::Other(e.to_string()), e.to_string()),
+                AppendError::Io(_) => (ErrorCode::StorageError, e.to_string()),
+            })?;
+            first.get_or_insert(base);
+        }
+        let end = log.end_offset();
+        drop(log);
+        self.end_offset.send_replace(end);
+        Ok(first.unwrap_or(0))
+    }
+
+    /// Whole batches from the one holding `offset`, at most `max_bytes`
+    /// (but at least one batch).
+    pub fn read(&self, offset: i64, max_bytes: usize) -> io::Result<Vec<u8>> {
+        self.log().read(offset, max_bytes)
+    }
+
+    /// Fsyncs the log if its interval policy says it is time.
+    pub fn sync_if_due(&self) -> io::Result<()> {
+        let mut log = self.log();
+        if log.sync_due() {
+            log.sync()?;
+        }
+        Ok(())
+    }
+
+    pub fn sync(&self) -> io::Result<()> {
+        self.log().sync()
+    }
+
+    /// Follows the end offset: changes on every append (and on deletion).
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.end_offset.subscribe()
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.load(Ordering::Acquire)
+    }
+
+    fn mark_deleted(&self) {
+        self.deleted.store(true, Ordering::Release);
+        // Wake every waiting session so it notices.
+        self.end_offset.send_modify(|_| {});
+    }
+
+    fn metadata(&self) -> Metadata<PartitionSpec> {
+        let (start, end) = self.offsets();
+        let leader = ReplicaStatus { spu: self.leader, hw: end, leo: end };
+        Metadata {
+            name: self.key.to_string(),
+            spec: PartitionSpec {
+                leader: self.leader,
+                replicas: vec![self.leader],
+                compression_type: self.compression,
+                system: self.system,
+                ..PartitionSpec::default()
+            },
+            status: PartitionStatus {
+                resolution: PartitionResolution::Online,
+                leader,
+                lsr: 1,
+                replicas: vec![],
+                size: self.size() as i64,
+                is_being_deleted: self.is_deleted(),
+                base_offset: start,
+            },
+        }
+    }
+}
+
+fn codec_allowed(required: CompressionAlgorithm, codec: Compression) -> bool {
+    matches!(
+        (required, codec),
+        (CompressionAlgorithm::Any, _)
+            | (CompressionAlgorithm::None, Compression::None)
+            | (CompressionAlgorithm::Gzip, Compression::Gzip)
+            | (CompressionAlgorithm::Snappy, Compression::Snappy)
+            | (CompressionAlgorithm::Lz4, Compression::Lz4)
+            | (CompressionAlgorithm::Zstd, Compression::Zstd)
+    )
+}
+
+crate::wire_struct! {
+    /// A topic as persisted in `topics.bin`.
+    pub struct StoredTopic {
+        pub name: String,
+        pub spec: TopicSpec,
+    }
+}
+
+#[derive(Debug)]
+struct Topic {
+    spec: TopicSpec,
+    partitions: Vec<Arc<Partition>>,
+}
+
+impl Topic {
+    fn metadata(&self, name: &str) -> Metadata<TopicSpec> {
+        let replica_map = self.partitions.iter().map(|p| (p.key.partition, vec![p.leader])).collect();
+        Metadata {
+            name: name.to_string(),
+            spec: self.spec.clone(),
+            status: TopicStatus {
+                resolution: TopicResolution::Provisioned,
+                replica_map,
+                mirror_map: BTreeMap::new(),
+                reason: String::new(),
+            },
+        }
+    }
+}
+
+/// Why a topic could not be created or deleted: the code and message of
+/// the Status to answer with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl AdminError {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AdminError { code, message: message.into() }
+    }
+}
+
+/// Everything the SC and SPU services share.
+#[derive(Debug)]
+pub struct ClusterState {
+    pub spus: Vec<SpuInfo>,
+    data_dir: PathBuf,
+    log_config: LogConfig,
+    topics: Mutex<BTreeMap<String, Topic>>,
+    events: broadcast::Sender<MetadataEvent>,
+}
+
+impl ClusterState {
+    /// Opens the data directory: the persisted topics and their partition logs.
+    pub fn open(data_dir: &Path, spus: Vec<SpuInfo>, log_config: LogConfig) -> io::Result<Self> {
+        fs::create_dir_all(data_dir.join(PARTITIONS_DIR))?;
+        let (events, _) = broadcast::channel(1024);
+        let state = ClusterState {
+            spus,
+            data_dir: data_dir.to_path_buf(),
+            log_config,
+            topics: Mutex::new(BTreeMap::new()),
+            events,
+        };
+        let stored = match fs::read(data_dir.join(TOPICS_FILE)) {
+            Ok(bytes) => Vec::<StoredTopic>::from_bytes(&bytes, STORE_VERSION)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{TOPICS_FILE}: {e}")))?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        {
+            let mut topics = state.lock_topics();
+            for StoredTopic { name, spec } in stored {
+                let topic = state.open_topic(&name, spec)?;
+                topics.insert(name, topic);
+            }
+        }
+        Ok(state)
+    }
+
+    fn lock_topics(&self) -> MutexGuard<'_, BTreeMap<String, Topic>> {
+        self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn partition_dir(&self, key: &ReplicaKey) -> PathBuf {
+        self.data_dir.join(PARTITIONS_DIR).join(key.to_string())
+    }
+
+    fn open_topic(&self, name: &str, spec: TopicSpec) -> io::Result<Topic> {
+        let partitions = (0..spec.partition_count())
+            .map(|p| {
+                let key = ReplicaKey::new(name, p);
+                // Spread leaders so that with several SPUs clients must route.
+                let leader = self.spus[p as usize % self.spus.len()].id;
+                Partition::open(key.clone(), leader, &spec, &self.partition_dir(&key), self.log_config).map(Arc::new)
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(Topic { spec, partitions })
+    }
+
+    /// Subscribes to metadata changes (subscribe before taking a snapshot).
+    pub fn subscribe(&self) -> broadcast::Receiver<MetadataEvent> {
+        self.events.subscribe()
+    }
+
+    fn persist(&self, topics: &BTreeMap<String, Topic>) -> io::Result<()> {
+        let stored: Vec<StoredTopic> =
+            topics.iter().map(|(name, t)| StoredTopic { name: name.clone(), spec: t.spec.clone() }).collect();
+        let path = self.data_dir.join(TOPICS_FILE);
+        let tmp = self.data_dir.join(format!("{TOPICS_FILE}.tmp"));
+        fs::write(&tmp, stored.to_bytes(STORE_VERSION))?;
+        fs::File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        fs::File::open(&self.data_dir)?.sync_all()
+    }
+
+    /// Creates a topic (or only validates it when `dry_run`). Watchers see
+    /// the new topic and partitions before this returns.
+    pub fn create_topic(&self, name: &str, spec: TopicSpec, dry_run: bool) -> Result<(), AdminError> {
+        validate_topic_name(name)?;
+        validate_topic_spec(&spec)?;
+        let mut topics = self.lock_topics();
+        if topics.contains_key(name) {
+            return Err(AdminError::new(ErrorCode::TopicAlreadyExists, format!("Topic '{name}' already exists")));
+        }
+        if dry_run {
+            return Ok(());
+        }
+        let storage_error = |e: io::Error| AdminError::new(ErrorCode::StorageError, format!("creating topic '{name}': {e}"));
+        let topic = self.open_topic(name, spec).map_err(storage_error)?;
+        let topic_update = topic.metadata(name);
+        let partition_updates: Vec<_> = topic.partitions.iter().map(|p| p.metadata()).collect();
+        topics.insert(name.to_string(), topic);
+        if let Err(e) = self.persist(&topics) {
+            topics.remove(name);
+            return Err(storage_error(e));
+        }
+        drop(topics);
+        let _ = self.events.send(MetadataEvent::Partitions(
+            partition_updates.into_iter().map(|content| Message { header: MsgType::Update, content }).collect(),
+        ));
+        let _ = self.events.send(MetadataEvent::Topics(vec![Message { header: MsgType::Update, content: topic_update }]));
+        Ok(())
+    }
+
+    /// Deletes a topic and its data. System topics need `force`.
+    pub fn delete_topic(&self, name: &str, force: bool) -> Result<(), AdminError> {
+        let mut topics = self.lock_topics();
+        let Some(topic) = topics.get(name) else {
+            return Err(AdminError::new(ErrorCode::TopicNotFound, format!("Topic '{name}' not found")));
+        };
+        if topic.spec.system && !force {
+            return Err(AdminError::new(
+                ErrorCode::SystemSpecDeletionAttempt { kind: "topic".into(), name: name.into() },
+                format!("system topic '{name}' can only be deleted forcibly"),
+            ));
+        }
+        let topic = topics.remove(name).expect("checked above");
+        let persisted = self.persist(&topics);
+        drop(topics);
+        let topic_meta = topic.metadata(name);
+        let partition_metas: Vec<_> = topic.partitions.iter().map(|p| p.metadata()).collect();
+        for partition in &topic.partitions {
+            partition.mark_deleted();
+            let _ = fs::remove_dir_all(self.partition_dir(&partition.key));
+        }
+        let _ = self.events.send(MetadataEvent::Partitions(
+            partition_metas.into_iter().map(|content| Message { header: MsgType::Delete, content }).collect(),
+        ));
+        let _ = self.events.send(MetadataEvent::Topics(vec![Message { header: MsgType::Delete, content: topic_meta }]));
+        persisted.map_err(|e| AdminError::new(ErrorCode::StorageError, format!("deleting topic '{name}': {e}")))
+    }
+
+    pub fn topics(&self) -> Vec<Metadata<TopicSpec>> {
+        self.lock_topics().iter().map(|(name, t)| t.metadata(name)).collect()
+    }
+
+    pub fn partitions(&self) -> Vec<Metadata<PartitionSpec>> {
+        self.lock_topics().values().flat_map(|t| t.partitions.iter().map(|p| p.metadata())).collect()
+    }
+
+    pub fn spu_metadata(&self) -> Vec<Metadata<SpuSpec>> {
+        self.spus.iter().map(SpuInfo::metadata).collect()
+    }
+
+    /// The partition, if the topic and partition exist.
+    pub fn partition(&self, topic: &str, partition: u32) -> Option<Arc<Partition>> {
+        self.lock_topics().get(topic)?.partitions.get(partition as usize).cloned()
+    }
+
+    /// Every partition (for the periodic flusher and clean shutdown).
+    pub fn all_partitions(&self) -> Vec<Arc<Partition>> {
+        self.lock_topics().values().flat_map(|t| t.partitions.iter().cloned()).collect()
+    }
+}
+
+/// The official SC's rules: at most 63 bytes of `[a-z0-9-]`, not starting or
+/// ending with `-`. (The official SC lets an empty name through; we do not.)
+pub fn validate_topic_name(name: &str) -> Result<(), AdminError> {
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(AdminError::new(
+            ErrorCode::TopicInvalidName,
+            format!("Invalid topic name: '{name}'. Topic name can contain only lowercase alphanumeric characters or '-', must start and end with an alphanumeric character, and be at most 63 characters long"),
+        ))
+    }
+}
+
+fn validate_topic_spec(spec: &TopicSpec) -> Result<(), AdminError> {
+    let invalid = |message: String| Err(AdminError::new(ErrorCode::TopicInvalidConfiguration, message));
+    match &spec.replicas {
+        ReplicaSpec::Computed(param) if param.partitions == 0 => return invalid("a topic needs at least one partition".into()),
+        ReplicaSpec::Computed(param) if param.partitions > 10_000 => return invalid(format!("{} partitions is more than this cluster supports (10000)", param.partitions)),
+        ReplicaSpec::Computed(_) => {}
+        ReplicaSpec::Assigned(maps) if maps.is_empty() => return invalid("a topic needs at least one partition".into()),
+        ReplicaSpec::Assigned(maps) if maps.iter().enumerate().any(|(i, m)| m.id != i as u32) => {
+            return invalid("assigned partitions must be numbered 0, 1, 2, …".into())
+        }
+        ReplicaSpec::Assigned(_) => {}
+        ReplicaSpec::Mirror(_) => {
+            return Err(AdminError::new(ErrorCode::TopicInvalidReplicaType, "mirror topics are not supported by the local cluster"))
+        }
+    }
+    if let Some(crate::protocol::sc::CleanupPolicy::Segment(policy)) = &spec.cleanup_policy {
+        if policy.time_in_seconds < 10 {
+            return invalid(format!("retention of {} s is below the minimum of 10 s", policy.time_in_seconds));
+        }
+    }
+    if let Some(storage) = &spec.storage {
+        if storage.segment_size.is_some_and(|s| s < 1024) {
+            return invalid("segment size must be at least 1024 bytes".into());
+        }
+        if storage.max_partition_size.is_some_and(|s| s < 2048) {
+            return invalid("max partition size must be at least 2048 bytes".into());
+        }
+    }
+    Ok(())
+}

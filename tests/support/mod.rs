@@ -1,0 +1,69 @@
+//! Starting the embedded cluster for tests: in-process on a temp directory,
+//! or as the `fluvio-local` binary (for kill -9), always on loopback with
+//! ephemeral ports, always cleaned up.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use fluvio::local::{ClusterConfig, LocalCluster};
+
+/// Starts an in-process cluster with `spus` SPUs over `dir`.
+pub async fn start_cluster(dir: &Path, spus: u16) -> LocalCluster {
+    let mut config = ClusterConfig::new(dir);
+    config.spus = spus;
+    LocalCluster::start(config).await.expect("start the embedded cluster")
+}
+
+/// Connects the official Rust client.
+pub async fn official_client(endpoint: &str) -> fluvio_official::Fluvio {
+    let config = fluvio_official::FluvioClusterConfig::new(endpoint);
+    fluvio_official::Fluvio::connect_with_config(&config).await.expect("official client connects")
+}
+
+/// A `fluvio-local` process, killed (SIGKILL) when dropped.
+pub struct ServerProcess {
+    pub child: Child,
+    pub endpoint: String,
+}
+
+impl ServerProcess {
+    /// Starts `fluvio-local` and waits for its first stdout line, the endpoint.
+    pub fn start(dir: &Path, extra_args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fluvio-local"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(extra_args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn fluvio-local");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read the endpoint line");
+        let endpoint = line.trim().to_string();
+        assert!(endpoint.starts_with("127.0.0.1:"), "first stdout line is the endpoint, got {line:?}");
+        ServerProcess { child, endpoint }
+    }
+
+    /// Sends SIGKILL and waits for the process to be gone.
+    pub fn kill_9(mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("reap");
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().expect("run kill");
+        assert!(sent.success(), "kill -TERM failed");
+        self.child.wait().expect("reap")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
