@@ -3,6 +3,9 @@
 //! The C API lives in [`ffi`] and is described by the generated
 //! `include/fluvio.h`. Everything else is ordinary safe Rust.
 
+pub mod client;
+pub mod consumer;
 pub mod ffi;
 pub mod local;
+pub mod producer;
 pub mod protocol;

@@ -20,9 +20,10 @@ use tokio::task::JoinHandle;
 
 pub use log::{FsyncPolicy, LogConfig};
 pub use sc::PLATFORM_VERSION;
-pub use state::{validate_topic_name, FIRST_SPU_ID};
+pub use state::FIRST_SPU_ID;
 
 use crate::protocol::frame::DEFAULT_MAX_FRAME_LEN;
+use connection::FrameLimits;
 use state::{ClusterState, SpuInfo};
 
 /// How an embedded cluster is set up.
@@ -42,6 +43,9 @@ pub struct ClusterConfig {
     pub log: LogConfig,
     /// Largest request frame accepted from a client.
     pub max_frame_len: usize,
+    /// How long a client may take to send the rest of a frame it started;
+    /// the connection is dropped after that.
+    pub partial_frame_timeout: Duration,
 }
 
 impl ClusterConfig {
@@ -54,6 +58,7 @@ impl ClusterConfig {
             spu_ports: Vec::new(),
             log: LogConfig::default(),
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
+            partial_frame_timeout: connection::PARTIAL_FRAME_TIMEOUT,
         }
     }
 }
@@ -109,9 +114,10 @@ impl LocalCluster {
         let (stop, stop_rx) = watch::channel(false);
         let shutdown = Shutdown(stop_rx);
         let sc_addr = sc_listener.local_addr()?;
-        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, state.clone(), config.max_frame_len, shutdown.clone()))];
+        let limits = FrameLimits { max_frame_len: config.max_frame_len, partial_frame_timeout: config.partial_frame_timeout };
+        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, state.clone(), limits, shutdown.clone()))];
         for (listener, spu) in spu_listeners.into_iter().zip(&spus) {
-            tasks.push(tokio::spawn(spu::serve(listener, spu.id, state.clone(), config.max_frame_len, shutdown.clone())));
+            tasks.push(tokio::spawn(spu::serve(listener, spu.id, state.clone(), limits, shutdown.clone())));
         }
         if let FsyncPolicy::Interval(period) = config.log.fsync {
             tasks.push(tokio::spawn(flusher(state.clone(), period, shutdown)));

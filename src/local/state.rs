@@ -414,21 +414,11 @@ impl ClusterState {
     }
 }
 
-/// The official SC's rules: at most 63 bytes of `[a-z0-9-]`, not starting or
-/// ending with `-`. (The official SC lets an empty name through; we do not.)
-pub fn validate_topic_name(name: &str) -> Result<(), AdminError> {
-    let valid = !name.is_empty()
-        && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-');
-    if valid {
-        Ok(())
-    } else {
-        Err(AdminError::new(
-            ErrorCode::TopicInvalidName,
-            format!("Invalid topic name: '{name}'. Topic name can contain only lowercase alphanumeric characters or '-', must start and end with an alphanumeric character, and be at most 63 characters long"),
-        ))
+/// Refuses names the official SC refuses (and the empty name).
+fn validate_topic_name(name: &str) -> Result<(), AdminError> {
+    match crate::protocol::sc::invalid_topic_name(name) {
+        None => Ok(()),
+        Some(message) => Err(AdminError::new(ErrorCode::TopicInvalidName, message)),
     }
 }
 

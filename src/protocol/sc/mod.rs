@@ -26,6 +26,20 @@ pub mod api_key {
     pub const UPDATE: u16 = 1006;
 }
 
+/// Why `name` is not a valid topic name, or `None` when it is. The official
+/// SC's rules: at most 63 bytes of `[a-z0-9-]`, not starting or ending with
+/// `-`. (The official SC lets an empty name through; this does not.)
+pub fn invalid_topic_name(name: &str) -> Option<String> {
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    (!valid).then(|| {
+        format!("Invalid topic name: '{name}'. Topic name can contain only lowercase alphanumeric characters or '-', must start and end with an alphanumeric character, and be at most 63 characters long")
+    })
+}
+
 crate::wire_struct! {
     /// The answer to Create, Delete and Update.
     pub struct Status {

@@ -1,0 +1,284 @@
+//! One client connection to an SC or an SPU: ApiVersions on connect, then
+//! requests multiplexed by correlation id. A reader task routes every frame
+//! to the request or stream waiting for its id; when the connection drops,
+//! everything waiting on it fails at once with `Connection`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+
+use super::error::{ClientError, Result};
+use crate::protocol::api_versions::{ApiVersionsRequest, ApiVersionsResponse};
+use crate::protocol::codec::{Decode, Version};
+use crate::protocol::frame::{decode_response_header, encode_request_frame, split_frame, Request, RequestHeader, DEFAULT_MAX_FRAME_LEN};
+
+/// The client id sent in request headers, as the official clients' default.
+pub const CLIENT_ID: &str = "fluvio";
+/// Sent as `client_version` in ApiVersions: a semver the servers accept.
+const CLIENT_VERSION: &str = "0.50.1";
+
+/// What waits for frames with a given correlation id.
+enum Waiter {
+    Once(oneshot::Sender<Result<Vec<u8>>>),
+    Stream(mpsc::Sender<Result<Vec<u8>>>),
+}
+
+#[derive(Default)]
+struct Waiters {
+    by_id: HashMap<i32, Waiter>,
+    /// Set when the connection is gone; new waiters fail at once.
+    closed: Option<ClientError>,
+}
+
+/// A multiplexed connection. Cheap to share (`Arc`); any task may use it.
+pub struct Connection {
+    addr: String,
+    writer: tokio::sync::Mutex<OwnedWriteHalf>,
+    waiters: Arc<Mutex<Waiters>>,
+    next_id: AtomicI32,
+    versions: ApiVersionsResponse,
+    closed: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("addr", &self.addr).finish()
+    }
+}
+
+/// The response to a request already written.
+pub struct PendingResponse<T> {
+    rx: oneshot::Receiver<Result<Vec<u8>>>,
+    id: i32,
+    version: Version,
+    addr: String,
+    waiters: Arc<Mutex<Waiters>>,
+    _marker: std::marker::PhantomData<T>,
+}
+
+impl<T: Decode> PendingResponse<T> {
+    /// Waits up to `timeout` for the response.
+    pub async fn wait(self, timeout: Duration) -> Result<T> {
+        let body = match tokio::time::timeout(timeout, self.rx).await {
+            Ok(Ok(body)) => body?,
+            Ok(Err(_)) => return Err(ClientError::Connection(format!("connection to {} closed", self.addr))),
+            Err(_) => {
+                lock(&self.waiters).by_id.remove(&self.id);
+                return Err(ClientError::Timeout(format!("no answer from {} within {timeout:?}", self.addr)));
+            }
+        };
+        Ok(T::from_bytes(&body, self.version)?)
+    }
+}
+
+/// Frames of one stream (Watch, StreamFetch), decoded as `T`.
+pub struct ResponseStream<T> {
+    rx: mpsc::Receiver<Result<Vec<u8>>>,
+    version: Version,
+    _marker: std::marker::PhantomData<T>,
+}
+
+impl<T: Decode> ResponseStream<T> {
+    /// The next frame; `None` after the connection closed and every frame was read.
+    pub async fn next(&mut self) -> Option<Result<T>> {
+        let frame = self.rx.recv().await?;
+        Some(frame.and_then(|body| T::from_bytes(&body, self.version).map_err(ClientError::from)))
+    }
+}
+
+fn lock(waiters: &Mutex<Waiters>) -> std::sync::MutexGuard<'_, Waiters> {
+    waiters.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Connection {
+    /// Connects to `addr` ("host:port") and exchanges ApiVersions.
+    pub async fn connect(addr: &str, timeout: Duration) -> Result<Arc<Connection>> {
+        let connect = async {
+            let stream = TcpStream::connect(addr).await.map_err(|e| ClientError::Connection(format!("connecting to {addr}: {e}")))?;
+            let _ = stream.set_nodelay(true);
+            let (mut read, mut write) = stream.into_split();
+            let versions = handshake(addr, &mut read, &mut write).await?;
+            Ok::<_, ClientError>((read, write, versions))
+        };
+        let (read, write, versions) = tokio::time::timeout(timeout, connect)
+            .await
+            .map_err(|_| ClientError::Timeout(format!("connecting to {addr} took longer than {timeout:?}")))??;
+        let waiters = Arc::new(Mutex::new(Waiters::default()));
+        let closed = Arc::new(AtomicBool::new(false));
+        tokio::spawn(read_frames(addr.to_string(), read, waiters.clone(), closed.clone()));
+        Ok(Arc::new(Connection {
+            addr: addr.to_string(),
+            writer: tokio::sync::Mutex::new(write),
+            waiters,
+            // As the official client: the first multiplexed request reuses id 1.
+            next_id: AtomicI32::new(1),
+            versions,
+            closed,
+        }))
+    }
+
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// What the peer said in ApiVersions.
+    pub fn versions(&self) -> &ApiVersionsResponse {
+        &self.versions
+    }
+
+    /// The version to send `R` at: the highest both sides know, or `R`'s
+    /// default when the peer does not list it (as the official client).
+    pub fn version_for<R: Request>(&self) -> Version {
+        self.versions.version_for::<R>().unwrap_or(R::DEFAULT_API_VERSION)
+    }
+
+    fn register(&self, waiter: Waiter) -> Result<i32> {
+        let mut waiters = lock(&self.waiters);
+        if let Some(e) = &waiters.closed {
+            return Err(e.clone());
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        waiters.by_id.insert(id, waiter);
+        Ok(id)
+    }
+
+    async fn write(&self, id: i32, frame: &[u8]) -> Result<()> {
+        let mut writer = self.writer.lock().await;
+        if let Err(e) = writer.write_all(frame).await {
+            lock(&self.waiters).by_id.remove(&id);
+            return Err(ClientError::Connection(format!("writing to {}: {e}", self.addr)));
+        }
+        Ok(())
+    }
+
+    fn frame<R: Request>(id: i32, version: Version, request: &R) -> Vec<u8> {
+        let mut frame = Vec::new();
+        encode_request_frame(&RequestHeader::new(R::API_KEY, version, id, CLIENT_ID), request, &mut frame);
+        frame
+    }
+
+    /// Sends `request` and waits up to `timeout` for its response.
+    pub async fn request<R: Request>(&self, request: &R, timeout: Duration) -> Result<R::Response> {
+        self.send(request).await?.wait(timeout).await
+    }
+
+    /// Writes `request` and returns a handle to its response, so that
+    /// several requests can be in flight on the connection. Requests are
+    /// written in the order `send` is called.
+    pub async fn send<R: Request>(&self, request: &R) -> Result<PendingResponse<R::Response>> {
+        let version = self.version_for::<R>();
+        let (tx, rx) = oneshot::channel();
+        let id = self.register(Waiter::Once(tx))?;
+        self.write(id, &Self::frame(id, version, request)).await?;
+        Ok(PendingResponse { rx, id, version, addr: self.addr.clone(), waiters: self.waiters.clone(), _marker: std::marker::PhantomData })
+    }
+
+    /// Sends `request` and returns the stream of frames answering it; up to
+    /// `queue` frames wait unread before the connection's reader waits.
+    pub async fn stream<R: Request>(&self, request: &R, queue: usize) -> Result<ResponseStream<R::Response>> {
+        let version = self.version_for::<R>();
+        let (tx, rx) = mpsc::channel(queue.max(1));
+        let id = self.register(Waiter::Stream(tx))?;
+        self.write(id, &Self::frame(id, version, request)).await?;
+        Ok(ResponseStream { rx, version, _marker: std::marker::PhantomData })
+    }
+}
+
+/// ApiVersions on the bare socket, correlation id 1.
+async fn handshake(addr: &str, read: &mut OwnedReadHalf, write: &mut OwnedWriteHalf) -> Result<ApiVersionsResponse> {
+    let request = ApiVersionsRequest {
+        client_version: CLIENT_VERSION.into(),
+        client_os: std::env::consts::OS.into(),
+        client_arch: std::env::consts::ARCH.into(),
+    };
+    let version = ApiVersionsRequest::DEFAULT_API_VERSION;
+    let mut frame = Vec::new();
+    encode_request_frame(&RequestHeader::new(ApiVersionsRequest::API_KEY, version, 1, CLIENT_ID), &request, &mut frame);
+    write.write_all(&frame).await.map_err(|e| ClientError::Connection(format!("writing to {addr}: {e}")))?;
+    let mut buf = Vec::new();
+    loop {
+        if let Some((contents, _)) = split_frame(&buf, DEFAULT_MAX_FRAME_LEN)? {
+            let (_, body) = decode_response_header(contents)?;
+            return Ok(ApiVersionsResponse::from_bytes(body.rest(), version)?);
+        }
+        match read.read_buf(&mut buf).await {
+            Ok(0) => return Err(ClientError::Connection(format!("{addr} closed the connection during the handshake"))),
+            Ok(_) => {}
+            Err(e) => return Err(ClientError::Connection(format!("reading from {addr}: {e}"))),
+        }
+    }
+}
+
+/// Routes frames to their waiters until the connection ends, then fails
+/// every waiter.
+async fn read_frames(addr: String, mut read: OwnedReadHalf, waiters: Arc<Mutex<Waiters>>, closed: Arc<AtomicBool>) {
+    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let error = 'read: loop {
+        loop {
+            let (id, body, used) = match split_frame(&buf, DEFAULT_MAX_FRAME_LEN) {
+                Ok(Some((contents, used))) => match decode_response_header(contents) {
+                    Ok((id, body)) => (id, body.rest().to_vec(), used),
+                    Err(e) => break 'read ClientError::Protocol(format!("{addr}: {e}")),
+                },
+                Ok(None) => break,
+                Err(e) => break 'read ClientError::Protocol(format!("{addr}: {e}")),
+            };
+            buf.drain(..used);
+            deliver(&waiters, id, body).await;
+        }
+        buf.reserve(64 * 1024);
+        match read.read_buf(&mut buf).await {
+            Ok(0) => break ClientError::Connection(format!("{addr} closed the connection")),
+            Ok(_) => {}
+            Err(e) => break ClientError::Connection(format!("reading from {addr}: {e}")),
+        }
+    };
+    closed.store(true, Ordering::Release);
+    let pending = {
+        let mut waiters = lock(&waiters);
+        waiters.closed = Some(error.clone());
+        std::mem::take(&mut waiters.by_id)
+    };
+    for (_, waiter) in pending {
+        match waiter {
+            Waiter::Once(tx) => {
+                let _ = tx.send(Err(error.clone()));
+            }
+            Waiter::Stream(tx) => {
+                let _ = tx.send(Err(error.clone())).await;
+            }
+        }
+    }
+}
+
+async fn deliver(waiters: &Mutex<Waiters>, id: i32, body: Vec<u8>) {
+    let stream = {
+        let mut waiters = lock(waiters);
+        match waiters.by_id.get(&id) {
+            Some(Waiter::Once(_)) => {
+                if let Some(Waiter::Once(tx)) = waiters.by_id.remove(&id) {
+                    let _ = tx.send(Ok(body));
+                }
+                return;
+            }
+            Some(Waiter::Stream(tx)) => tx.clone(),
+            // A frame nobody waits for (late, or a dropped stream): ignored.
+            None => return,
+        }
+    };
+    // Outside the lock: a full stream queue makes this connection wait (as
+    // the official client), never the whole process.
+    if stream.send(Ok(body)).await.is_err() {
+        lock(waiters).by_id.remove(&id);
+    }
+}

@@ -1,0 +1,68 @@
+//! Errors of the client, producer and consumer.
+
+use std::fmt;
+
+use crate::protocol::{DecodeError, ErrorCode};
+
+/// Why a client operation failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// An argument is unusable (empty name, bad offset, …).
+    InvalidArgument(String),
+    /// The cluster could not be reached, or the connection was lost.
+    Connection(String),
+    /// No answer within the allowed time.
+    Timeout(String),
+    /// A peer sent bytes that break the protocol.
+    Protocol(String),
+    /// The cluster answered with an error code.
+    Server { code: ErrorCode, message: String },
+    TopicNotFound(String),
+    TopicExists(String),
+    /// A record larger than the producer's maximum request size.
+    RecordTooLarge { size: usize, max: usize },
+    /// The producer's queue is full and it was told not to wait.
+    QueueFull,
+    /// The producer, consumer or client was closed.
+    Closed,
+}
+
+impl ClientError {
+    /// Turns a server error code into the most specific error.
+    pub fn from_code(code: ErrorCode, context: impl fmt::Display) -> Self {
+        match code {
+            ErrorCode::TopicNotFound => ClientError::TopicNotFound(context.to_string()),
+            ErrorCode::TopicAlreadyExists => ClientError::TopicExists(context.to_string()),
+            code => {
+                let message = format!("{context}: {code}");
+                ClientError::Server { code, message }
+            }
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::InvalidArgument(m) | ClientError::Connection(m) | ClientError::Timeout(m) | ClientError::Protocol(m) => f.write_str(m),
+            ClientError::Server { message, .. } => f.write_str(message),
+            ClientError::TopicNotFound(topic) => write!(f, "topic '{topic}' not found"),
+            ClientError::TopicExists(topic) => write!(f, "topic '{topic}' already exists"),
+            ClientError::RecordTooLarge { size, max } => {
+                write!(f, "record of {size} bytes exceeds the maximum request size of {max} bytes")
+            }
+            ClientError::QueueFull => f.write_str("the producer queue is full"),
+            ClientError::Closed => f.write_str("closed"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+impl From<DecodeError> for ClientError {
+    fn from(e: DecodeError) -> Self {
+        ClientError::Protocol(format!("malformed response: {e}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ClientError>;

@@ -1,0 +1,196 @@
+//! A connection to a Fluvio cluster: the SC connection with its metadata
+//! watches, topic admin, and a pool of SPU connections (one per SPU, shared
+//! by every producer and consumer, re-established when it drops).
+
+mod connection;
+mod error;
+mod metadata;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use connection::{Connection, PendingResponse, ResponseStream, CLIENT_ID};
+pub use error::{ClientError, Result};
+pub use metadata::{ClusterMetadata, Store};
+
+use crate::protocol::error_code::ErrorCode;
+use crate::protocol::sc::{
+    DeleteRequest, ListFilter, ListRequest, ObjectApiCreateRequest, ObjectApiDeleteRequest, ObjectApiListRequest,
+    ObjectApiListResponse, TopicCreateRequest, TopicSpec,
+};
+
+/// Endpoint used when none is given and `FLUVIO_ENDPOINT` is unset.
+pub const DEFAULT_ENDPOINT: &str = "127.0.0.1:9003";
+/// How long one request may wait for its answer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long connecting (TCP + ApiVersions) may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long lookups wait for the first metadata from the SC.
+pub const METADATA_TIMEOUT: Duration = Duration::from_secs(60);
+/// Oldest platform the official client accepts; so do we.
+const MIN_PLATFORM: (u64, u64, u64) = (0, 9, 0);
+
+/// A topic's name and partition count, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInfo {
+    pub name: String,
+    pub partitions: u32,
+}
+
+/// A connected client. Cheap to clone; every clone shares the connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sc: Arc<Connection>,
+    metadata: Arc<ClusterMetadata>,
+    spus: tokio::sync::Mutex<HashMap<i32, Arc<Connection>>>,
+}
+
+impl Client {
+    /// Connects to the SC at `endpoint` ("host:port"), checks its platform
+    /// version and starts the metadata watches.
+    pub async fn connect(endpoint: &str) -> Result<Client> {
+        if endpoint.is_empty() {
+            return Err(ClientError::InvalidArgument("endpoint is empty".into()));
+        }
+        let sc = Connection::connect(endpoint, CONNECT_TIMEOUT).await?;
+        let platform = sc.versions().platform_version.triple();
+        if platform < MIN_PLATFORM {
+            return Err(ClientError::Protocol(format!(
+                "{endpoint} runs Fluvio platform {}, older than the minimum 0.9.0",
+                sc.versions().platform_version.as_str()
+            )));
+        }
+        if sc.versions().version_for::<crate::protocol::sc::ObjectApiWatchRequest>().is_none() {
+            return Err(ClientError::Protocol(format!("{endpoint} does not offer metadata watches: is it a Fluvio SC?")));
+        }
+        let metadata = ClusterMetadata::watch(&sc).await?;
+        Ok(Client { inner: Arc::new(Inner { sc, metadata, spus: tokio::sync::Mutex::new(HashMap::new()) }) })
+    }
+
+    pub fn metadata(&self) -> &ClusterMetadata {
+        &self.inner.metadata
+    }
+
+    /// Whether the SC connection is still up.
+    pub fn is_connected(&self) -> bool {
+        !self.inner.sc.is_closed()
+    }
+
+    /// Creates a topic with `partitions` partitions and `replication` replicas each.
+    pub async fn create_topic(&self, name: &str, partitions: u32, replication: u32) -> Result<()> {
+        validate_topic_name(name)?;
+        if partitions == 0 {
+            return Err(ClientError::InvalidArgument("a topic needs at least one partition".into()));
+        }
+        if replication == 0 {
+            return Err(ClientError::InvalidArgument("replication must be at least 1".into()));
+        }
+        let mut request = TopicCreateRequest { request: TopicSpec::computed(partitions, replication), ..Default::default() };
+        request.common.name = name.to_string();
+        let status = self.inner.sc.request(&ObjectApiCreateRequest::Topic(request), REQUEST_TIMEOUT).await?;
+        status_result(name, status)?;
+        // The SC announces the topic on the watches before it answers; wait
+        // until this client has seen it, so a producer can be made at once.
+        self.wait_for_topic(name, |t| t.is_some()).await
+    }
+
+    /// Deletes a topic.
+    pub async fn delete_topic(&self, name: &str) -> Result<()> {
+        validate_topic_name(name)?;
+        let request = ObjectApiDeleteRequest::Topic(DeleteRequest { key: name.to_string(), force: false });
+        let status = self.inner.sc.request(&request, REQUEST_TIMEOUT).await?;
+        status_result(name, status)?;
+        self.wait_for_topic(name, |t| t.is_none()).await
+    }
+
+    async fn wait_for_topic(&self, name: &str, done: impl Fn(Option<&crate::protocol::sc::Metadata<TopicSpec>>) -> bool) -> Result<()> {
+        let store = &self.inner.metadata.topics;
+        let mut updates = store.subscribe();
+        let wait = async {
+            loop {
+                if done(store.get(name).as_ref()) {
+                    return Ok(());
+                }
+                updates.changed().await.map_err(|_| ClientError::Closed)?;
+            }
+        };
+        tokio::time::timeout(METADATA_TIMEOUT, wait)
+            .await
+            .map_err(|_| ClientError::Timeout(format!("the cluster did not announce the change to topic '{name}'")))?
+    }
+
+    /// Lists the (non-system) topics with their partition counts.
+    pub async fn list_topics(&self) -> Result<Vec<TopicInfo>> {
+        let request = ObjectApiListRequest::Topic(ListRequest { name_filters: Vec::<ListFilter>::new(), summary: false, system: false });
+        match self.inner.sc.request(&request, REQUEST_TIMEOUT).await? {
+            ObjectApiListResponse::Topic(topics) => Ok(topics
+                .into_iter()
+                .map(|t| TopicInfo { partitions: t.spec.partition_count(), name: t.name })
+                .collect()),
+            other => Err(ClientError::Protocol(format!("listing topics returned {} objects", other.label()))),
+        }
+    }
+
+    /// The topic's spec, waiting for the first metadata if needed.
+    pub async fn topic(&self, name: &str) -> Result<TopicSpec> {
+        validate_topic_name(name)?;
+        let store = &self.inner.metadata.topics;
+        store.ready(METADATA_TIMEOUT).await?;
+        store.get(name).map(|t| t.spec).ok_or_else(|| ClientError::TopicNotFound(name.to_string()))
+    }
+
+    /// The connection to the SPU leading `topic`'s `partition`, made (or
+    /// remade, if it dropped) on demand.
+    pub async fn leader(&self, topic: &str, partition: u32) -> Result<Arc<Connection>> {
+        let metadata = &self.inner.metadata;
+        metadata.partitions.ready(METADATA_TIMEOUT).await?;
+        metadata.spus.ready(METADATA_TIMEOUT).await?;
+        let key = format!("{topic}-{partition}");
+        let leader = metadata
+            .partitions
+            .get(&key)
+            .ok_or_else(|| ClientError::InvalidArgument(format!("partition {partition} of topic '{topic}' does not exist")))?
+            .spec
+            .leader;
+        let mut spus = self.inner.spus.lock().await;
+        if let Some(connection) = spus.get(&leader) {
+            if !connection.is_closed() {
+                return Ok(connection.clone());
+            }
+        }
+        let spu = metadata
+            .spus
+            .all()
+            .into_iter()
+            .find(|s| s.spec.id == leader)
+            .ok_or_else(|| ClientError::Connection(format!("the leader SPU {leader} of {key} is unknown")))?;
+        let connection = Connection::connect(&spu.spec.public_address(), CONNECT_TIMEOUT).await?;
+        spus.insert(leader, connection.clone());
+        Ok(connection)
+    }
+}
+
+fn status_result(name: &str, status: crate::protocol::sc::Status) -> Result<()> {
+    match status.error_code {
+        ErrorCode::None => Ok(()),
+        ErrorCode::TopicAlreadyExists => Err(ClientError::TopicExists(name.to_string())),
+        ErrorCode::TopicNotFound => Err(ClientError::TopicNotFound(name.to_string())),
+        code => {
+            let message = status.error_message.unwrap_or_else(|| code.to_string());
+            Err(ClientError::Server { code, message: format!("topic '{name}': {message}") })
+        }
+    }
+}
+
+/// Rejects names the cluster would refuse, before a round trip.
+pub fn validate_topic_name(name: &str) -> Result<()> {
+    match crate::protocol::sc::invalid_topic_name(name) {
+        None => Ok(()),
+        Some(message) => Err(ClientError::InvalidArgument(message)),
+    }
+}

@@ -1,0 +1,459 @@
+//! The producer: `send` places a record in its partition's open batch and
+//! returns at once; a dispatcher task per partition sends batches when they
+//! are full or their linger expires (or on `flush`), compressed, to the
+//! partition's leader, with several requests in flight.
+
+mod delivery;
+mod partitioner;
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::JoinHandle;
+
+pub use delivery::{BatchOutcome, DeliveryHandle, RecordMetadata};
+pub use partitioner::{key_hash, Partitioner, SipHashRoundRobin};
+
+use crate::client::{Client, ClientError, Result};
+use crate::protocol::error_code::ErrorCode;
+use crate::protocol::record::{Batch, Record, RecordSet, BATCH_OVERHEAD};
+use crate::protocol::sc::CompressionAlgorithm;
+use crate::protocol::spu::{PartitionProduceData, ProduceRequest, TopicProduceData};
+use crate::protocol::Compression;
+
+/// How a producer batches and sends.
+#[derive(Clone)]
+pub struct ProducerConfig {
+    /// A batch is sent once its uncompressed size reaches this many bytes.
+    pub batch_size: usize,
+    /// How long an open batch waits for more records before it is sent.
+    pub linger: Duration,
+    /// None: the topic's codec, or no compression if the topic allows any.
+    pub compression: Option<Compression>,
+    /// Largest batch (uncompressed) a request may carry; larger records fail.
+    pub max_request_size: usize,
+    /// Batches that may wait per partition before `send` waits (or fails).
+    pub batch_queue_size: usize,
+    /// When the queue is full: wait up to `queue_timeout` (true) or fail
+    /// with `QueueFull` at once (false).
+    pub block_when_full: bool,
+    pub queue_timeout: Duration,
+    /// How long the cluster may take to acknowledge a request.
+    pub request_timeout: Duration,
+    /// Produce requests in flight per partition.
+    pub max_in_flight: usize,
+    pub partitioner: Option<Arc<dyn Partitioner>>,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            batch_size: 16_384,
+            linger: Duration::from_millis(100),
+            compression: None,
+            max_request_size: 1_048_576,
+            batch_queue_size: 100,
+            block_when_full: true,
+            queue_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+            max_in_flight: 5,
+            partitioner: None,
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A batch being filled or waiting to be sent.
+struct OpenBatch {
+    records: Vec<Record>,
+    /// Uncompressed wire size.
+    size: usize,
+    created_ms: i64,
+    created: Instant,
+    outcome: Arc<BatchOutcome>,
+}
+
+#[derive(Default)]
+struct QueueState {
+    open: Option<OpenBatch>,
+    ready: VecDeque<OpenBatch>,
+    /// Send the open batch now, whatever its age.
+    flush: bool,
+}
+
+struct PartitionQueue {
+    state: Mutex<QueueState>,
+    /// Signalled when ready batches are taken (room for senders).
+    room: Condvar,
+    /// Wakes the partition's dispatcher.
+    wake: Notify,
+}
+
+struct Shared {
+    client: Client,
+    topic: String,
+    config: ProducerConfig,
+    compression: Compression,
+    partitioner: Arc<dyn Partitioner>,
+    queues: Vec<PartitionQueue>,
+    /// The first failure since the last flush.
+    first_error: Mutex<Option<ClientError>>,
+    /// Batches opened and not yet resolved.
+    outstanding: Mutex<u64>,
+    all_resolved: Condvar,
+    closed: AtomicBool,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A producer for one topic. `send` and `flush` may be called from any thread.
+pub struct Producer {
+    shared: Arc<Shared>,
+    dispatchers: Vec<JoinHandle<()>>,
+}
+
+impl Producer {
+    /// Looks the topic up and starts one dispatcher per partition on the
+    /// current tokio runtime.
+    pub async fn new(client: &Client, topic: &str, config: ProducerConfig) -> Result<Producer> {
+        if config.batch_size == 0 || config.max_request_size < BATCH_OVERHEAD + 4 || config.batch_queue_size == 0 || config.max_in_flight == 0 {
+            return Err(ClientError::InvalidArgument("batch size, max request size, queue size and in-flight limit must be positive".into()));
+        }
+        let spec = client.topic(topic).await?;
+        let partitions = spec.partition_count();
+        let compression = match (spec.compression_type, config.compression) {
+            (CompressionAlgorithm::Any, chosen) => chosen.unwrap_or(Compression::None),
+            (required, chosen) => {
+                let required = topic_codec(required);
+                if chosen.is_some_and(|c| c != required) {
+                    return Err(ClientError::InvalidArgument(format!(
+                        "topic '{topic}' requires {} compression",
+                        required.name()
+                    )));
+                }
+                required
+            }
+        };
+        let partitioner = config.partitioner.clone().unwrap_or_else(|| Arc::new(SipHashRoundRobin::default()));
+        let queues = (0..partitions)
+            .map(|_| PartitionQueue { state: Mutex::new(QueueState::default()), room: Condvar::new(), wake: Notify::new() })
+            .collect();
+        let shared = Arc::new(Shared {
+            client: client.clone(),
+            topic: topic.to_string(),
+            config,
+            compression,
+            partitioner,
+            queues,
+            first_error: Mutex::new(None),
+            outstanding: Mutex::new(0),
+            all_resolved: Condvar::new(),
+            closed: AtomicBool::new(false),
+        });
+        let dispatchers = (0..partitions).map(|p| tokio::spawn(dispatch(shared.clone(), p))).collect();
+        Ok(Producer { shared, dispatchers })
+    }
+
+    pub fn topic(&self) -> &str {
+        &self.shared.topic
+    }
+
+    pub fn partition_count(&self) -> u32 {
+        self.shared.queues.len() as u32
+    }
+
+    pub fn compression(&self) -> Compression {
+        self.shared.compression
+    }
+
+    /// Adds a record to its partition's batch and returns at once (unless
+    /// the partition's queue is full). The record's timestamp is now.
+    pub fn send(&self, key: Option<&[u8]>, value: &[u8]) -> Result<DeliveryHandle> {
+        let shared = &self.shared;
+        if shared.closed.load(Ordering::Acquire) {
+            return Err(ClientError::Closed);
+        }
+        let count = shared.queues.len() as u32;
+        let partition = shared.partitioner.partition(key, value, count);
+        if partition >= count {
+            return Err(ClientError::InvalidArgument(format!(
+                "the partitioner chose partition {partition}, but topic '{}' has {count}",
+                shared.topic
+            )));
+        }
+        let now = now_ms();
+        let mut record = Record::new(key.map(<[u8]>::to_vec), value.to_vec());
+        // Deltas add at most a few varint bytes beyond this estimate.
+        let record_len = record.encoded_len() + 8;
+        if BATCH_OVERHEAD + 4 + record_len > shared.config.max_request_size {
+            return Err(ClientError::RecordTooLarge { size: value.len() + key.map_or(0, <[u8]>::len), max: shared.config.max_request_size });
+        }
+
+        let queue = &shared.queues[partition as usize];
+        let mut state = lock(&queue.state);
+        let mut wake = false;
+        let deadline = Instant::now() + shared.config.queue_timeout;
+        loop {
+            if state.open.as_ref().is_some_and(|open| open.size + record_len > shared.config.batch_size) {
+                let full = state.open.take().expect("checked");
+                state.ready.push_back(full);
+                wake = true;
+            }
+            if state.open.is_some() || state.ready.len() < shared.config.batch_queue_size {
+                break;
+            }
+            if wake {
+                queue.wake.notify_one();
+                wake = false;
+            }
+            if !shared.config.block_when_full {
+                return Err(ClientError::QueueFull);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(ClientError::Timeout(format!("no room in the producer queue within {:?}", shared.config.queue_timeout)));
+            }
+            state = queue.room.wait_timeout(state, deadline - now).unwrap_or_else(|p| p.into_inner()).0;
+            if shared.closed.load(Ordering::Acquire) {
+                return Err(ClientError::Closed);
+            }
+        }
+        if state.open.is_none() {
+            *lock(&shared.outstanding) += 1;
+            state.open = Some(OpenBatch {
+                records: Vec::new(),
+                size: BATCH_OVERHEAD + 4,
+                created_ms: now,
+                created: Instant::now(),
+                outcome: BatchOutcome::new(),
+            });
+            wake = true; // arm the linger timer
+        }
+        let open = state.open.as_mut().expect("opened above");
+        record.offset_delta = open.records.len() as i64;
+        record.timestamp_delta = (now - open.created_ms).max(0);
+        open.size += record.encoded_len();
+        let handle = DeliveryHandle { batch: open.outcome.clone(), index: open.records.len() as u32, partition };
+        open.records.push(record);
+        if open.size >= shared.config.batch_size {
+            let full = state.open.take().expect("present");
+            state.ready.push_back(full);
+            wake = true;
+        }
+        drop(state);
+        if wake {
+            queue.wake.notify_one();
+        }
+        Ok(handle)
+    }
+
+    /// Sends every open batch now and waits (up to `timeout`) until every
+    /// batch opened so far is acknowledged or failed. Returns the first
+    /// failure since the previous flush.
+    pub fn flush(&self, timeout: Duration) -> Result<()> {
+        let shared = &self.shared;
+        for queue in &shared.queues {
+            lock(&queue.state).flush = true;
+            queue.wake.notify_one();
+        }
+        let outstanding = lock(&shared.outstanding);
+        let (outstanding, result) = shared
+            .all_resolved
+            .wait_timeout_while(outstanding, timeout, |n| *n > 0)
+            .unwrap_or_else(|p| p.into_inner());
+        if result.timed_out() {
+            return Err(ClientError::Timeout(format!("{} batches not acknowledged within {timeout:?}", *outstanding)));
+        }
+        drop(outstanding);
+        match lock(&shared.first_error).take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Flushes (up to `timeout`), then stops the dispatchers. Records not
+    /// delivered by then fail with `Closed`.
+    pub async fn close(mut self, timeout: Duration) -> Result<()> {
+        let shared = self.shared.clone();
+        let flushed = tokio::task::spawn_blocking(move || {
+            let producer = Producer { shared, dispatchers: Vec::new() };
+            producer.flush(timeout)
+        })
+        .await
+        .unwrap_or_else(|e| Err(ClientError::Protocol(format!("flush panicked: {e}"))));
+        self.shutdown();
+        for dispatcher in std::mem::take(&mut self.dispatchers) {
+            let _ = dispatcher.await;
+        }
+        flushed
+    }
+
+    fn shutdown(&self) {
+        let shared = &self.shared;
+        shared.closed.store(true, Ordering::Release);
+        for queue in &shared.queues {
+            queue.wake.notify_one();
+            queue.room.notify_all();
+        }
+    }
+}
+
+impl Drop for Producer {
+    fn drop(&mut self) {
+        if !self.dispatchers.is_empty() {
+            self.shutdown();
+        }
+    }
+}
+
+fn topic_codec(algorithm: CompressionAlgorithm) -> Compression {
+    match algorithm {
+        CompressionAlgorithm::None | CompressionAlgorithm::Any => Compression::None,
+        CompressionAlgorithm::Gzip => Compression::Gzip,
+        CompressionAlgorithm::Snappy => Compression::Snappy,
+        CompressionAlgorithm::Lz4 => Compression::Lz4,
+        CompressionAlgorithm::Zstd => Compression::Zstd,
+    }
+}
+
+impl Shared {
+    fn resolve(&self, batch: &OpenBatch, result: std::result::Result<i64, ClientError>) {
+        if let Err(e) = &result {
+            lock(&self.first_error).get_or_insert_with(|| e.clone());
+        }
+        batch.outcome.resolve(result);
+        let mut outstanding = lock(&self.outstanding);
+        *outstanding = outstanding.saturating_sub(1);
+        if *outstanding == 0 {
+            self.all_resolved.notify_all();
+        }
+    }
+}
+
+/// The dispatcher of one partition: sends ready batches, and the open one
+/// once its linger expires or a flush asks for it.
+async fn dispatch(shared: Arc<Shared>, partition: u32) {
+    let queue = &shared.queues[partition as usize];
+    let in_flight = Arc::new(Semaphore::new(shared.config.max_in_flight));
+    loop {
+        let closing = shared.closed.load(Ordering::Acquire);
+        let (batches, deadline) = {
+            let mut state = lock(&queue.state);
+            let mut batches: Vec<OpenBatch> = state.ready.drain(..).collect();
+            let mut deadline = None;
+            if let Some(open) = &state.open {
+                if state.flush || closing || open.created.elapsed() >= shared.config.linger {
+                    batches.push(state.open.take().expect("present"));
+                } else {
+                    deadline = Some(open.created + shared.config.linger);
+                }
+            }
+            state.flush = false;
+            (batches, deadline)
+        };
+        if !batches.is_empty() {
+            queue.room.notify_all();
+            send_batches(&shared, partition, batches, &in_flight).await;
+            continue;
+        }
+        if closing {
+            // Let in-flight requests finish before the dispatcher ends.
+            let _ = in_flight.acquire_many(shared.config.max_in_flight as u32).await;
+            return;
+        }
+        match deadline {
+            Some(deadline) => {
+                tokio::select! {
+                    _ = queue.wake.notified() => {}
+                    _ = tokio::time::sleep_until(deadline.into()) => {}
+                }
+            }
+            None => queue.wake.notified().await,
+        }
+    }
+}
+
+/// Sends `batches` in one Produce request (one entry per batch) and resolves
+/// them from the response, by position, in a task of their own so that
+/// further requests can go out meanwhile.
+async fn send_batches(shared: &Arc<Shared>, partition: u32, batches: Vec<OpenBatch>, in_flight: &Arc<Semaphore>) {
+    let mut entries = Vec::with_capacity(batches.len());
+    for batch in &batches {
+        match Batch::from_records(&batch.records, shared.compression, batch.created_ms) {
+            Ok(wire) => entries.push(PartitionProduceData { partition_index: partition, records: RecordSet::new(vec![wire]) }),
+            Err(e) => {
+                let error = ClientError::Protocol(format!("compressing a batch: {e}"));
+                for batch in &batches {
+                    shared.resolve(batch, Err(error.clone()));
+                }
+                return;
+            }
+        }
+    }
+    let request = ProduceRequest {
+        timeout_ms: shared.config.request_timeout.as_millis().min(i32::MAX as u128) as i32,
+        topics: vec![TopicProduceData { name: shared.topic.clone(), partitions: entries }],
+        ..ProduceRequest::default()
+    };
+    let permit = match in_flight.clone().acquire_owned().await {
+        Ok(permit) => permit,
+        Err(_) => return,
+    };
+    // Writing is retried (a new leader connection each time); once written,
+    // the outcome is whatever the cluster answers.
+    let mut last_error = ClientError::Closed;
+    let mut pending = None;
+    for attempt in 0..3u32 {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+        }
+        match shared.client.leader(&shared.topic, partition).await {
+            Ok(connection) => match connection.send(&request).await {
+                Ok(p) => {
+                    pending = Some(p);
+                    break;
+                }
+                Err(e) => last_error = e,
+            },
+            Err(e) => last_error = e,
+        }
+    }
+    let Some(pending) = pending else {
+        for batch in &batches {
+            shared.resolve(batch, Err(last_error.clone()));
+        }
+        return;
+    };
+    let shared = shared.clone();
+    let timeout = shared.config.request_timeout;
+    tokio::spawn(async move {
+        let _permit = permit;
+        let response = pending.wait(timeout).await;
+        let results: Vec<_> = match response {
+            Ok(response) => {
+                let mut entries = response.responses.into_iter().flat_map(|t| t.partitions);
+                batches
+                    .iter()
+                    .map(|_| match entries.next() {
+                        Some(entry) if entry.error_code == ErrorCode::None => Ok(entry.base_offset),
+                        Some(entry) => Err(ClientError::from_code(entry.error_code, format!("producing to {}-{partition}", shared.topic))),
+                        None => Err(ClientError::Protocol("the produce response has fewer entries than the request".into())),
+                    })
+                    .collect()
+            }
+            Err(e) => batches.iter().map(|_| Err(e.clone())).collect(),
+        };
+        for (batch, result) in batches.iter().zip(results) {
+            shared.resolve(batch, result);
+        }
+    });
+}
