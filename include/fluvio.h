@@ -21,6 +21,16 @@
 #include <stdbool.h>
 
 /**
+ * `fluvio_consumer`'s partition argument for "every partition of the topic".
+ */
+#define FLUVIO_ALL_PARTITIONS -1
+
+/**
+ * How long `fluvio_flush` and `fluvio_producer_free` wait for acknowledgements.
+ */
+#define FLUVIO_FLUSH_TIMEOUT_MS 60000
+
+/**
  * Major version of the libfluvio this header belongs to.
  */
 #define FLUVIO_VERSION_MAJOR 0
@@ -96,6 +106,27 @@ typedef enum fluvio_status {
 } fluvio_status;
 
 /**
+ * A connection to a Fluvio cluster (its SC, and SPUs as needed). Created
+ * by `fluvio_connect`, freed by `fluvio_client_free`. Any thread may use
+ * it, concurrently; producers and consumers made from it share its
+ * connections and keep them alive.
+ */
+typedef struct fluvio_client fluvio_client;
+
+/**
+ * A consumer of one partition, or of every partition, of a topic. Any
+ * thread may use it; it is freed by `fluvio_consumer_free` (streams opened
+ * from it keep working).
+ */
+typedef struct fluvio_consumer fluvio_consumer;
+
+/**
+ * The delivery result of one record, from `fluvio_producer_send_with_delivery`.
+ * Freed by `fluvio_delivery_free`; any thread may wait on it.
+ */
+typedef struct fluvio_delivery fluvio_delivery;
+
+/**
  * A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
  * the caller until `fluvio_local_cluster_stop`. Any thread may use it.
  */
@@ -108,9 +139,391 @@ typedef struct fluvio_local_cluster fluvio_local_cluster;
  */
 typedef struct fluvio_local_config fluvio_local_config;
 
+/**
+ * A producer for one topic. Any thread may send and flush, concurrently.
+ * Freed by `fluvio_producer_free`, which flushes first.
+ */
+typedef struct fluvio_producer fluvio_producer;
+
+/**
+ * Producer settings. Created by `fluvio_producer_config_new`, freed by
+ * `fluvio_producer_config_free`; configure it from one thread at a time.
+ */
+typedef struct fluvio_producer_config fluvio_producer_config;
+
+/**
+ * A consumed record, owned by the caller until `fluvio_record_free`. Any
+ * thread may read it.
+ */
+typedef struct fluvio_record fluvio_record;
+
+/**
+ * A stream of records. One thread at a time may read it (calls are
+ * serialized internally, so concurrent calls are safe but wait). Freed by
+ * `fluvio_stream_free`.
+ */
+typedef struct fluvio_stream fluvio_stream;
+
+/**
+ * Topics and their partition counts, from `fluvio_topic_list`. Read-only;
+ * any thread may read it. Freed by `fluvio_topic_list_free`.
+ */
+typedef struct fluvio_topic_list fluvio_topic_list;
+
+/**
+ * What a `fluvio_offset` counts from.
+ */
+typedef uint32_t fluvio_offset_kind;
+
+/**
+ * Where a stream starts; build one with the `fluvio_offset_*` functions.
+ */
+typedef struct fluvio_offset {
+  fluvio_offset_kind kind;
+  int64_t value;
+} fluvio_offset;
+
+/**
+ * A compression codec for produced batches: one of `FLUVIO_COMPRESSION_*`.
+ */
+typedef uint32_t fluvio_compression;
+
+/**
+ * A custom partitioner: returns the partition (in `0..partition_count`) for
+ * a record. `key` is NULL for a record without a key. Called on the thread
+ * that calls `fluvio_producer_send`, never while libfluvio holds a lock;
+ * it must not unwind (no C++ exceptions, no longjmp) and must be safe to
+ * call from every thread that sends.
+ */
+typedef uint32_t (*fluvio_partitioner_fn)(void *user_data,
+                                          const void *key,
+                                          size_t key_len,
+                                          const void *value,
+                                          size_t value_len,
+                                          uint32_t partition_count);
+
+/**
+ * One record for `fluvio_producer_send_batch`. `key` NULL: no key.
+ */
+typedef struct fluvio_record_in {
+  const void *key;
+  size_t key_len;
+  const void *value;
+  size_t value_len;
+} fluvio_record_in;
+
+/**
+ * `value` is an absolute offset.
+ */
+#define FLUVIO_OFFSET_ABSOLUTE 0
+
+/**
+ * `value` records after the first stored record.
+ */
+#define FLUVIO_OFFSET_FROM_BEGINNING 1
+
+/**
+ * `value` records before the end.
+ */
+#define FLUVIO_OFFSET_FROM_END 2
+
+/**
+ * No compression (the default, unless the topic mandates a codec).
+ */
+#define FLUVIO_COMPRESSION_NONE 0
+
+/**
+ * gzip.
+ */
+#define FLUVIO_COMPRESSION_GZIP 1
+
+/**
+ * Snappy (framing format).
+ */
+#define FLUVIO_COMPRESSION_SNAPPY 2
+
+/**
+ * LZ4 (frame format).
+ */
+#define FLUVIO_COMPRESSION_LZ4 3
+
+/**
+ * Zstandard.
+ */
+#define FLUVIO_COMPRESSION_ZSTD 4
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Connects to the cluster whose SC listens at `endpoint` (`"host:port"`).
+ *
+ * `endpoint` may be NULL: the `FLUVIO_ENDPOINT` environment variable is
+ * used if set, else `"127.0.0.1:9003"`. On success `*out` owns the client:
+ * free it with `fluvio_client_free`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (out is NULL, endpoint empty or not
+ * UTF-8), FLUVIO_ERR_CONNECTION (nothing listens there, or it is not a
+ * Fluvio SC), FLUVIO_ERR_TIMEOUT (no answer within 15 s), or
+ * FLUVIO_ERR_PROTOCOL (the peer does not speak Fluvio).
+ *
+ * # Safety
+ * `endpoint` must be NULL or a NUL-terminated string; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_connect(const char *endpoint, struct fluvio_client **out);
+
+/**
+ * Frees a client. Producers, consumers and streams made from it keep
+ * working until they are freed themselves. NULL is a no-op.
+ *
+ * # Safety
+ * `client` must be NULL or from `fluvio_connect`, and not used after.
+ */
+void fluvio_client_free(struct fluvio_client *client);
+
+/**
+ * Creates `topic` with `partitions` partitions, each with `replication`
+ * replicas, and waits until the cluster announced it (so a producer can be
+ * created right after).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments; a name that is
+ * empty, longer than 63 bytes, or not made of `a-z`, `0-9` and inner `-`;
+ * zero partitions or replication), FLUVIO_ERR_TOPIC_EXISTS,
+ * FLUVIO_ERR_SERVER (e.g. not enough SPUs for the replication), or a
+ * connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `topic` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_topic_create(struct fluvio_client *client,
+                                       const char *topic,
+                                       uint32_t partitions,
+                                       uint32_t replication);
+
+/**
+ * Deletes `topic` and all its records.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name),
+ * FLUVIO_ERR_TOPIC_NOT_FOUND, or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `topic` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_topic_delete(struct fluvio_client *client, const char *topic);
+
+/**
+ * Lists the cluster's topics (system topics excluded). On success `*out`
+ * owns the list: read it with `fluvio_topic_list_count`, `_name` and
+ * `_partitions`, free it with `fluvio_topic_list_free`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments) or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_topic_list(struct fluvio_client *client, struct fluvio_topic_list **out);
+
+/**
+ * Number of topics in the list (0 if `list` is NULL).
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+size_t fluvio_topic_list_count(const struct fluvio_topic_list *list);
+
+/**
+ * Name of topic `index`, or NULL if `list` is NULL or `index` is out of
+ * range. Owned by the list: valid until `fluvio_topic_list_free`.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+const char *fluvio_topic_list_name(const struct fluvio_topic_list *list, size_t index);
+
+/**
+ * Partition count of topic `index`, or 0 if `list` is NULL or `index` is
+ * out of range.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+uint32_t fluvio_topic_list_partitions(const struct fluvio_topic_list *list, size_t index);
+
+/**
+ * Frees a topic list. NULL is a no-op.
+ *
+ * # Safety
+ * `list` must be NULL or from `fluvio_topic_list`, and not used after.
+ */
+void fluvio_topic_list_free(struct fluvio_topic_list *list);
+
+/**
+ * The first record still stored.
+ */
+struct fluvio_offset fluvio_offset_beginning(void);
+
+/**
+ * The end: only records produced after the stream opens.
+ */
+struct fluvio_offset fluvio_offset_end(void);
+
+/**
+ * Offset `offset` (a negative one is refused by `fluvio_consumer_stream`;
+ * one past the end waits for it to be produced).
+ */
+struct fluvio_offset fluvio_offset_absolute(int64_t offset);
+
+/**
+ * `n` records after the first one still stored.
+ */
+struct fluvio_offset fluvio_offset_from_beginning(uint32_t n);
+
+/**
+ * `n` records before the end: the last `n` records, then new ones.
+ */
+struct fluvio_offset fluvio_offset_from_end(uint32_t n);
+
+/**
+ * Creates a consumer of `topic`'s `partition`, or of all its partitions
+ * with `FLUVIO_ALL_PARTITIONS`. On success `*out` owns the consumer.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name, a
+ * partition the topic does not have), FLUVIO_ERR_TOPIC_NOT_FOUND, or a
+ * connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `topic` a NUL-terminated string; `out`
+ * a valid pointer.
+ */
+enum fluvio_status fluvio_consumer(struct fluvio_client *client,
+                                   const char *topic,
+                                   int32_t partition,
+                                   struct fluvio_consumer **out);
+
+/**
+ * Frees a consumer. NULL is a no-op.
+ *
+ * # Safety
+ * `consumer` must be NULL or from `fluvio_consumer`, not used after.
+ */
+void fluvio_consumer_free(struct fluvio_consumer *consumer);
+
+/**
+ * Opens a stream of the consumer's partition(s) from `offset`. With all
+ * partitions, records of one partition arrive in order; partitions
+ * interleave. On success `*out` owns the stream.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, a negative absolute
+ * offset, an unknown offset kind) or a connection error.
+ *
+ * # Safety
+ * `consumer` must be a live consumer; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_consumer_stream(struct fluvio_consumer *consumer,
+                                          struct fluvio_offset offset,
+                                          struct fluvio_stream **out);
+
+/**
+ * Waits up to `timeout_ms` (0: do not wait; -1: without limit) for the
+ * next record. On FLUVIO_OK `*out` owns the record (free it with
+ * `fluvio_record_free`); otherwise `*out` is set to NULL.
+ *
+ * Returns FLUVIO_ERR_TIMEOUT when no record arrived in time (the stream
+ * stays usable), FLUVIO_ERR_CLOSED after the stream ended, or the error
+ * that ended it (for example FLUVIO_ERR_SERVER when the topic was deleted,
+ * FLUVIO_ERR_CONNECTION when the cluster went away).
+ *
+ * # Safety
+ * `stream` must be a live stream; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_stream_next(struct fluvio_stream *stream,
+                                      int32_t timeout_ms,
+                                      struct fluvio_record **out);
+
+/**
+ * A file descriptor that is readable while records wait in the stream, for
+ * poll/epoll/select or an event loop: when it polls readable, call
+ * `fluvio_stream_next` with timeout 0 until FLUVIO_ERR_TIMEOUT. Owned by
+ * the stream (do not read, write or close it); valid until
+ * `fluvio_stream_free`. Returns -1 if `stream` is NULL.
+ *
+ * # Safety
+ * `stream` must be NULL or a live stream.
+ */
+int32_t fluvio_stream_fd(const struct fluvio_stream *stream);
+
+/**
+ * Stops the stream and frees it. NULL is a no-op.
+ *
+ * # Safety
+ * `stream` must be NULL or from `fluvio_consumer_stream`, not used after
+ * (by any thread).
+ */
+void fluvio_stream_free(struct fluvio_stream *stream);
+
+/**
+ * The record's key and its length in `*len` (if `len` is not NULL), or
+ * NULL (and 0) when the record has no key. Owned by the record: valid
+ * until `fluvio_record_free`.
+ *
+ * # Safety
+ * `record` must be NULL or a live record; `len` NULL or writable.
+ */
+const void *fluvio_record_key(const struct fluvio_record *record, size_t *len);
+
+/**
+ * The record's value and its length in `*len` (if `len` is not NULL). The
+ * bytes are followed by a NUL byte not counted in the length. Owned by the
+ * record: valid until `fluvio_record_free`. NULL if `record` is NULL.
+ *
+ * # Safety
+ * `record` must be NULL or a live record; `len` NULL or writable.
+ */
+const void *fluvio_record_value(const struct fluvio_record *record, size_t *len);
+
+/**
+ * The record's value as a C string (it stops at the first NUL byte if the
+ * value contains one). Owned by the record: valid until
+ * `fluvio_record_free`. NULL if `record` is NULL.
+ *
+ * # Safety
+ * `record` must be NULL or a live record.
+ */
+const char *fluvio_record_value_str(const struct fluvio_record *record);
+
+/**
+ * The record's offset in its partition (-1 if `record` is NULL).
+ *
+ * # Safety
+ * `record` must be NULL or a live record.
+ */
+int64_t fluvio_record_offset(const struct fluvio_record *record);
+
+/**
+ * The record's partition (0 if `record` is NULL).
+ *
+ * # Safety
+ * `record` must be NULL or a live record.
+ */
+uint32_t fluvio_record_partition(const struct fluvio_record *record);
+
+/**
+ * When the record was produced, in milliseconds since the Unix epoch, or
+ * -1 when unknown (or `record` is NULL).
+ *
+ * # Safety
+ * `record` must be NULL or a live record.
+ */
+int64_t fluvio_record_timestamp(const struct fluvio_record *record);
+
+/**
+ * Frees a record. NULL is a no-op.
+ *
+ * # Safety
+ * `record` must be NULL or from `fluvio_stream_next`, not used after.
+ */
+void fluvio_record_free(struct fluvio_record *record);
 
 /**
  * Returns the message of the last failure on the calling thread, or an
@@ -222,6 +635,239 @@ const char *fluvio_local_cluster_endpoint(const struct fluvio_local_cluster *clu
  * `cluster` must be NULL or a live cluster, not used after this call.
  */
 enum fluvio_status fluvio_local_cluster_stop(struct fluvio_local_cluster *cluster);
+
+/**
+ * Creates producer settings with the defaults: batch size 16384 bytes,
+ * linger 100 ms (the current official clients default to 0 ms), no
+ * compression, the SipHash round-robin partitioner (keyed records land on
+ * the partition the official clients choose; key-less records rotate),
+ * maximum request size 1 MiB, 100 batches queued per partition, and `send`
+ * waiting (up to 30 s) when that queue is full.
+ *
+ * Returns NULL only if memory is exhausted.
+ */
+struct fluvio_producer_config *fluvio_producer_config_new(void);
+
+/**
+ * Frees producer settings. NULL is a no-op. Producers created with them are
+ * not affected.
+ *
+ * # Safety
+ * `config` must be NULL or from `fluvio_producer_config_new`, not used after.
+ */
+void fluvio_producer_config_free(struct fluvio_producer_config *config);
+
+/**
+ * Sets the batch size: a partition's batch is sent once its uncompressed
+ * size reaches `bytes` (default 16384).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `bytes` is 0.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_batch_size(struct fluvio_producer_config *config,
+                                                         size_t bytes);
+
+/**
+ * Sets the linger: how long a batch waits for more records before it is
+ * sent (default 100 ms; 0 sends as soon as possible).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` exceeds
+ * one hour.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_linger_ms(struct fluvio_producer_config *config,
+                                                        uint64_t ms);
+
+/**
+ * Sets the compression of produced batches (`FLUVIO_COMPRESSION_*`). A
+ * topic created with a mandatory codec only accepts that codec.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or the codec is
+ * unknown.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_compression(struct fluvio_producer_config *config,
+                                                          fluvio_compression compression);
+
+/**
+ * Sets a custom partitioner (see `fluvio_partitioner_fn`); NULL restores
+ * the default. `user_data` is passed to every call and must outlive every
+ * producer created with this configuration.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * # Safety
+ * `config` must be a live configuration; `f` must follow the contract of
+ * `fluvio_partitioner_fn`.
+ */
+enum fluvio_status fluvio_producer_config_set_partitioner(struct fluvio_producer_config *config,
+                                                          fluvio_partitioner_fn f,
+                                                          void *user_data);
+
+/**
+ * Sets the largest uncompressed batch a request may carry (default
+ * 1048576); a record too large for it fails with FLUVIO_ERR_RECORD_TOO_LARGE.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `bytes` is
+ * below 1024.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_max_request_size(struct fluvio_producer_config *config,
+                                                               size_t bytes);
+
+/**
+ * Sets what `fluvio_producer_send` does when a partition already has
+ * `batches` batches waiting (default 100): wait up to `block_timeout_ms`
+ * for room (`block` true; default 30000 ms), or fail at once with
+ * FLUVIO_ERR_QUEUE_FULL (`block` false).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `batches` is 0.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_queue(struct fluvio_producer_config *config,
+                                                    size_t batches,
+                                                    bool block,
+                                                    uint32_t block_timeout_ms);
+
+/**
+ * Creates a producer for `topic`. `config` may be NULL for the defaults;
+ * it is copied, so it may be freed right after. On success `*out` owns the
+ * producer: free it with `fluvio_producer_free`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name, a
+ * codec the topic does not allow), FLUVIO_ERR_TOPIC_NOT_FOUND, or a
+ * connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `topic` a NUL-terminated string;
+ * `config` NULL or a live configuration; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_topic_producer(struct fluvio_client *client,
+                                         const char *topic,
+                                         const struct fluvio_producer_config *config,
+                                         struct fluvio_producer **out);
+
+/**
+ * Sends a record: copies it into its partition's batch and returns without
+ * waiting for the network. `key` may be NULL for a record without a key (a
+ * non-NULL key of length 0 is an empty key, which is hashed). The record's
+ * timestamp is the time of this call. Delivery failures are reported by
+ * the next `fluvio_flush`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL producer, NULL buffer with a
+ * non-zero length, a custom partitioner's out-of-range partition),
+ * FLUVIO_ERR_RECORD_TOO_LARGE, FLUVIO_ERR_QUEUE_FULL or FLUVIO_ERR_TIMEOUT
+ * (queue full; see `fluvio_producer_config_set_queue`).
+ *
+ * # Safety
+ * `producer` must be a live producer; `key`/`value` NULL or readable for
+ * `key_len`/`value_len` bytes.
+ */
+enum fluvio_status fluvio_producer_send(struct fluvio_producer *producer,
+                                        const void *key,
+                                        size_t key_len,
+                                        const void *value,
+                                        size_t value_len);
+
+/**
+ * As `fluvio_producer_send`, and hands back a delivery handle in `*out` to
+ * learn the record's partition and offset (`fluvio_delivery_wait`). Free it
+ * with `fluvio_delivery_free`.
+ *
+ * Returns what `fluvio_producer_send` returns, and FLUVIO_ERR_INVALID_ARGUMENT
+ * if `out` is NULL.
+ *
+ * # Safety
+ * As `fluvio_producer_send`; `out` must be a valid pointer.
+ */
+enum fluvio_status fluvio_producer_send_with_delivery(struct fluvio_producer *producer,
+                                                      const void *key,
+                                                      size_t key_len,
+                                                      const void *value,
+                                                      size_t value_len,
+                                                      struct fluvio_delivery **out);
+
+/**
+ * Sends `count` records in one call (cheaper than one call each). Stops at
+ * the first record that fails; `*sent` (if not NULL) receives how many
+ * were accepted.
+ *
+ * Returns what `fluvio_producer_send` returns for the failing record, or
+ * FLUVIO_ERR_INVALID_ARGUMENT if `records` is NULL with a non-zero count.
+ *
+ * # Safety
+ * `producer` must be a live producer; `records` NULL or `count` readable
+ * records whose buffers follow `fluvio_producer_send`'s rules; `sent` NULL
+ * or writable.
+ */
+enum fluvio_status fluvio_producer_send_batch(struct fluvio_producer *producer,
+                                              const struct fluvio_record_in *records,
+                                              size_t count,
+                                              size_t *sent);
+
+/**
+ * Sends every pending record now and waits until each was acknowledged or
+ * failed (at most `FLUVIO_FLUSH_TIMEOUT_MS`). Returns the first delivery
+ * failure since the previous flush (its message in `fluvio_last_error`),
+ * or FLUVIO_ERR_TIMEOUT.
+ *
+ * # Safety
+ * `producer` must be a live producer.
+ */
+enum fluvio_status fluvio_flush(struct fluvio_producer *producer);
+
+/**
+ * As `fluvio_flush`, waiting at most `timeout_ms` (negative: without limit).
+ *
+ * # Safety
+ * `producer` must be a live producer.
+ */
+enum fluvio_status fluvio_flush_timeout(struct fluvio_producer *producer, int32_t timeout_ms);
+
+/**
+ * Flushes (at most `FLUVIO_FLUSH_TIMEOUT_MS`), stops the producer and frees
+ * it. Records still undelivered then fail. NULL is a no-op.
+ *
+ * # Safety
+ * `producer` must be NULL or from `fluvio_topic_producer`, not used after
+ * (by any thread).
+ */
+void fluvio_producer_free(struct fluvio_producer *producer);
+
+/**
+ * Waits up to `timeout_ms` (negative: without limit) for the record's
+ * delivery, then writes its partition and offset (either out-pointer may
+ * be NULL).
+ *
+ * Returns FLUVIO_OK when delivered, FLUVIO_ERR_TIMEOUT if not known yet
+ * (wait again later), or the delivery's failure.
+ *
+ * # Safety
+ * `delivery` must be a live handle; `partition`/`offset` NULL or writable.
+ */
+enum fluvio_status fluvio_delivery_wait(const struct fluvio_delivery *delivery,
+                                        int32_t timeout_ms,
+                                        uint32_t *partition,
+                                        int64_t *offset);
+
+/**
+ * Frees a delivery handle (the record is delivered regardless). NULL is a no-op.
+ *
+ * # Safety
+ * `delivery` must be NULL or from `fluvio_producer_send_with_delivery`, not
+ * used after.
+ */
+void fluvio_delivery_free(struct fluvio_delivery *delivery);
 
 /**
  * Returns the version of the linked library as `"MAJOR.MINOR.PATCH"`.

@@ -135,6 +135,11 @@ impl RecordStream {
         }
     }
 
+    /// Whether a record (or an error) can be taken without waiting.
+    pub fn has_pending(&self) -> bool {
+        !self.buffered.is_empty() || !self.rx.is_empty()
+    }
+
     /// A record already received, without waiting.
     pub fn try_next(&mut self) -> Option<Result<ConsumerRecord>> {
         loop {

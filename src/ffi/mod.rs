@@ -4,11 +4,18 @@
 
 #![allow(non_camel_case_types)]
 
+mod client;
+mod consumer;
 mod error;
 mod local;
+mod producer;
 mod runtime;
+mod util;
 mod version;
 
+pub use client::*;
+pub use consumer::*;
 pub use error::*;
 pub use local::*;
+pub use producer::*;
 pub use version::*;

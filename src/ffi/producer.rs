@@ -1,0 +1,531 @@
+//! Producer configuration, producers, sending, flushing, delivery results.
+
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::client::fluvio_client;
+use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::runtime::block_on;
+use super::util::{bytes, c_str, handle, timeout, write_out};
+use crate::producer::{DeliveryHandle, Partitioner, Producer, ProducerConfig};
+use crate::protocol::Compression;
+
+/// A compression codec for produced batches: one of `FLUVIO_COMPRESSION_*`.
+pub type fluvio_compression = u32;
+/// No compression (the default, unless the topic mandates a codec).
+pub const FLUVIO_COMPRESSION_NONE: fluvio_compression = 0;
+/// gzip.
+pub const FLUVIO_COMPRESSION_GZIP: fluvio_compression = 1;
+/// Snappy (framing format).
+pub const FLUVIO_COMPRESSION_SNAPPY: fluvio_compression = 2;
+/// LZ4 (frame format).
+pub const FLUVIO_COMPRESSION_LZ4: fluvio_compression = 3;
+/// Zstandard.
+pub const FLUVIO_COMPRESSION_ZSTD: fluvio_compression = 4;
+
+/// How long `fluvio_flush` and `fluvio_producer_free` wait for acknowledgements.
+pub const FLUVIO_FLUSH_TIMEOUT_MS: i32 = 60_000;
+
+/// A custom partitioner: returns the partition (in `0..partition_count`) for
+/// a record. `key` is NULL for a record without a key. Called on the thread
+/// that calls `fluvio_producer_send`, never while libfluvio holds a lock;
+/// it must not unwind (no C++ exceptions, no longjmp) and must be safe to
+/// call from every thread that sends.
+pub type fluvio_partitioner_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        key: *const c_void,
+        key_len: usize,
+        value: *const c_void,
+        value_len: usize,
+        partition_count: u32,
+    ) -> u32,
+>;
+
+/// Producer settings. Created by `fluvio_producer_config_new`, freed by
+/// `fluvio_producer_config_free`; configure it from one thread at a time.
+pub struct fluvio_producer_config {
+    config: ProducerConfig,
+}
+
+/// A producer for one topic. Any thread may send and flush, concurrently.
+/// Freed by `fluvio_producer_free`, which flushes first.
+pub struct fluvio_producer {
+    producer: Option<Producer>,
+}
+
+/// The delivery result of one record, from `fluvio_producer_send_with_delivery`.
+/// Freed by `fluvio_delivery_free`; any thread may wait on it.
+pub struct fluvio_delivery {
+    handle: DeliveryHandle,
+}
+
+/// A C callback with its user data. The caller promises in the header that
+/// the function may be called from any sending thread.
+struct CPartitioner {
+    f: unsafe extern "C" fn(*mut c_void, *const c_void, usize, *const c_void, usize, u32) -> u32,
+    user_data: *mut c_void,
+}
+
+// SAFETY: the header requires the callback (and what `user_data` points to)
+// to be callable from every thread that sends.
+unsafe impl Send for CPartitioner {}
+// SAFETY: as above; the callback is only ever called, never mutated.
+unsafe impl Sync for CPartitioner {}
+
+impl Partitioner for CPartitioner {
+    fn partition(&self, key: Option<&[u8]>, value: &[u8], partition_count: u32) -> u32 {
+        let (key_ptr, key_len) = key.map_or((std::ptr::null(), 0), |k| (k.as_ptr().cast(), k.len()));
+        // SAFETY: the pointers are valid for the call; the callback's
+        // contract is the user's, stated in the header.
+        unsafe { (self.f)(self.user_data, key_ptr, key_len, value.as_ptr().cast(), value.len(), partition_count) }
+    }
+}
+
+/// Creates producer settings with the defaults: batch size 16384 bytes,
+/// linger 100 ms (the current official clients default to 0 ms), no
+/// compression, the SipHash round-robin partitioner (keyed records land on
+/// the partition the official clients choose; key-less records rotate),
+/// maximum request size 1 MiB, 100 batches queued per partition, and `send`
+/// waiting (up to 30 s) when that queue is full.
+///
+/// Returns NULL only if memory is exhausted.
+#[no_mangle]
+pub extern "C" fn fluvio_producer_config_new() -> *mut fluvio_producer_config {
+    Box::into_raw(Box::new(fluvio_producer_config { config: ProducerConfig::default() }))
+}
+
+/// Frees producer settings. NULL is a no-op. Producers created with them are
+/// not affected.
+///
+/// # Safety
+/// `config` must be NULL or from `fluvio_producer_config_new`, not used after.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_free(config: *mut fluvio_producer_config) {
+    if !config.is_null() {
+        // SAFETY: a pointer from fluvio_producer_config_new, given back once.
+        drop(unsafe { Box::from_raw(config) });
+    }
+}
+
+/// Runs `f` on a configuration argument that must not be NULL.
+///
+/// # Safety
+/// `config` must be NULL or a live configuration not used by another thread.
+unsafe fn with_config(
+    config: *mut fluvio_producer_config,
+    f: impl FnOnce(&mut ProducerConfig) -> Result<(), FfiError>,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: NULL-checked; live and unshared per the contract.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        f(&mut config.config)
+    })
+}
+
+/// Sets the batch size: a partition's batch is sent once its uncompressed
+/// size reaches `bytes` (default 16384).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `bytes` is 0.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_batch_size(config: *mut fluvio_producer_config, bytes: usize) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            if bytes == 0 {
+                return Err(FfiError::invalid("batch size must be positive"));
+            }
+            c.batch_size = bytes;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the linger: how long a batch waits for more records before it is
+/// sent (default 100 ms; 0 sends as soon as possible).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` exceeds
+/// one hour.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_linger_ms(config: *mut fluvio_producer_config, ms: u64) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            if ms > 3_600_000 {
+                return Err(FfiError::invalid(format!("linger of {ms} ms exceeds one hour")));
+            }
+            c.linger = Duration::from_millis(ms);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the compression of produced batches (`FLUVIO_COMPRESSION_*`). A
+/// topic created with a mandatory codec only accepts that codec.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or the codec is
+/// unknown.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_compression(
+    config: *mut fluvio_producer_config,
+    compression: fluvio_compression,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            let codec = *Compression::ALL
+                .get(compression as usize)
+                .ok_or_else(|| FfiError::invalid(format!("unknown compression {compression}")))?;
+            c.compression = Some(codec);
+            Ok(())
+        })
+    }
+}
+
+/// Sets a custom partitioner (see `fluvio_partitioner_fn`); NULL restores
+/// the default. `user_data` is passed to every call and must outlive every
+/// producer created with this configuration.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+///
+/// # Safety
+/// `config` must be a live configuration; `f` must follow the contract of
+/// `fluvio_partitioner_fn`.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_partitioner(
+    config: *mut fluvio_producer_config,
+    f: fluvio_partitioner_fn,
+    user_data: *mut c_void,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            c.partitioner = f.map(|f| Arc::new(CPartitioner { f, user_data }) as Arc<dyn Partitioner>);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the largest uncompressed batch a request may carry (default
+/// 1048576); a record too large for it fails with FLUVIO_ERR_RECORD_TOO_LARGE.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `bytes` is
+/// below 1024.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_max_request_size(
+    config: *mut fluvio_producer_config,
+    bytes: usize,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            if bytes < 1024 {
+                return Err(FfiError::invalid("max request size must be at least 1024 bytes"));
+            }
+            c.max_request_size = bytes;
+            Ok(())
+        })
+    }
+}
+
+/// Sets what `fluvio_producer_send` does when a partition already has
+/// `batches` batches waiting (default 100): wait up to `block_timeout_ms`
+/// for room (`block` true; default 30000 ms), or fail at once with
+/// FLUVIO_ERR_QUEUE_FULL (`block` false).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `batches` is 0.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_queue(
+    config: *mut fluvio_producer_config,
+    batches: usize,
+    block: bool,
+    block_timeout_ms: u32,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            if batches == 0 {
+                return Err(FfiError::invalid("the queue must hold at least one batch"));
+            }
+            c.batch_queue_size = batches;
+            c.block_when_full = block;
+            c.queue_timeout = Duration::from_millis(block_timeout_ms.into());
+            Ok(())
+        })
+    }
+}
+
+/// Creates a producer for `topic`. `config` may be NULL for the defaults;
+/// it is copied, so it may be freed right after. On success `*out` owns the
+/// producer: free it with `fluvio_producer_free`.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name, a
+/// codec the topic does not allow), FLUVIO_ERR_TOPIC_NOT_FOUND, or a
+/// connection error.
+///
+/// # Safety
+/// `client` must be a live client; `topic` a NUL-terminated string;
+/// `config` NULL or a live configuration; `out` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_topic_producer(
+    client: *mut fluvio_client,
+    topic: *const c_char,
+    config: *const fluvio_producer_config,
+    out: *mut *mut fluvio_producer,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let (client, topic) = unsafe { (handle(client, "client")?, c_str(topic, "topic")?) };
+        // SAFETY: NULL means defaults; otherwise live per the contract.
+        let config = unsafe { config.as_ref() }.map_or_else(ProducerConfig::default, |c| c.config.clone());
+        if out.is_null() {
+            return Err(FfiError::invalid("out is NULL"));
+        }
+        let producer = block_on(Producer::new(&client.client, topic, config))??;
+        let boxed = Box::into_raw(Box::new(fluvio_producer { producer: Some(producer) }));
+        // SAFETY: checked for NULL above.
+        unsafe { write_out(out, boxed, "out") }
+    })
+}
+
+/// # Safety
+/// `producer` must be NULL or a live producer.
+unsafe fn producer_ref<'a>(producer: *const fluvio_producer) -> Result<&'a Producer, FfiError> {
+    // SAFETY: per the contract.
+    let producer = unsafe { handle(producer, "producer")? };
+    producer.producer.as_ref().ok_or(FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "producer is closed"))
+}
+
+/// Sends a record: copies it into its partition's batch and returns without
+/// waiting for the network. `key` may be NULL for a record without a key (a
+/// non-NULL key of length 0 is an empty key, which is hashed). The record's
+/// timestamp is the time of this call. Delivery failures are reported by
+/// the next `fluvio_flush`.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL producer, NULL buffer with a
+/// non-zero length, a custom partitioner's out-of-range partition),
+/// FLUVIO_ERR_RECORD_TOO_LARGE, FLUVIO_ERR_QUEUE_FULL or FLUVIO_ERR_TIMEOUT
+/// (queue full; see `fluvio_producer_config_set_queue`).
+///
+/// # Safety
+/// `producer` must be a live producer; `key`/`value` NULL or readable for
+/// `key_len`/`value_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_send(
+    producer: *mut fluvio_producer,
+    key: *const c_void,
+    key_len: usize,
+    value: *const c_void,
+    value_len: usize,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        unsafe { send(producer, key, key_len, value, value_len) }.map(|_| ())
+    })
+}
+
+/// # Safety
+/// As `fluvio_producer_send`.
+unsafe fn send(
+    producer: *mut fluvio_producer,
+    key: *const c_void,
+    key_len: usize,
+    value: *const c_void,
+    value_len: usize,
+) -> Result<DeliveryHandle, FfiError> {
+    // SAFETY: per the contract.
+    let producer = unsafe { producer_ref(producer)? };
+    // SAFETY: per the contract.
+    let key = if key.is_null() { None } else { Some(unsafe { bytes(key.cast(), key_len, "key")? }) };
+    // SAFETY: per the contract.
+    let value = unsafe { bytes(value.cast(), value_len, "value")? };
+    Ok(producer.send(key, value)?)
+}
+
+/// As `fluvio_producer_send`, and hands back a delivery handle in `*out` to
+/// learn the record's partition and offset (`fluvio_delivery_wait`). Free it
+/// with `fluvio_delivery_free`.
+///
+/// Returns what `fluvio_producer_send` returns, and FLUVIO_ERR_INVALID_ARGUMENT
+/// if `out` is NULL.
+///
+/// # Safety
+/// As `fluvio_producer_send`; `out` must be a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_send_with_delivery(
+    producer: *mut fluvio_producer,
+    key: *const c_void,
+    key_len: usize,
+    value: *const c_void,
+    value_len: usize,
+    out: *mut *mut fluvio_delivery,
+) -> fluvio_status {
+    ffi_guard(|| {
+        if out.is_null() {
+            return Err(FfiError::invalid("out is NULL"));
+        }
+        // SAFETY: per the contract.
+        let handle = unsafe { send(producer, key, key_len, value, value_len)? };
+        // SAFETY: checked for NULL above.
+        unsafe { write_out(out, Box::into_raw(Box::new(fluvio_delivery { handle })), "out") }
+    })
+}
+
+/// One record for `fluvio_producer_send_batch`. `key` NULL: no key.
+#[repr(C)]
+pub struct fluvio_record_in {
+    pub key: *const c_void,
+    pub key_len: usize,
+    pub value: *const c_void,
+    pub value_len: usize,
+}
+
+/// Sends `count` records in one call (cheaper than one call each). Stops at
+/// the first record that fails; `*sent` (if not NULL) receives how many
+/// were accepted.
+///
+/// Returns what `fluvio_producer_send` returns for the failing record, or
+/// FLUVIO_ERR_INVALID_ARGUMENT if `records` is NULL with a non-zero count.
+///
+/// # Safety
+/// `producer` must be a live producer; `records` NULL or `count` readable
+/// records whose buffers follow `fluvio_producer_send`'s rules; `sent` NULL
+/// or writable.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_send_batch(
+    producer: *mut fluvio_producer,
+    records: *const fluvio_record_in,
+    count: usize,
+    sent: *mut usize,
+) -> fluvio_status {
+    ffi_guard(|| {
+        if records.is_null() && count > 0 {
+            return Err(FfiError::invalid("records is NULL"));
+        }
+        let records = if count == 0 {
+            &[][..]
+        } else {
+            // SAFETY: non-NULL and `count` readable records per the contract.
+            unsafe { std::slice::from_raw_parts(records, count) }
+        };
+        let mut accepted = 0;
+        let result = records.iter().try_for_each(|r| {
+            // SAFETY: per the contract.
+            unsafe { send(producer, r.key, r.key_len, r.value, r.value_len) }.map(|_| accepted += 1)
+        });
+        if !sent.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { sent.write(accepted) };
+        }
+        result
+    })
+}
+
+/// Sends every pending record now and waits until each was acknowledged or
+/// failed (at most `FLUVIO_FLUSH_TIMEOUT_MS`). Returns the first delivery
+/// failure since the previous flush (its message in `fluvio_last_error`),
+/// or FLUVIO_ERR_TIMEOUT.
+///
+/// # Safety
+/// `producer` must be a live producer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_flush(producer: *mut fluvio_producer) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe { fluvio_flush_timeout(producer, FLUVIO_FLUSH_TIMEOUT_MS) }
+}
+
+/// As `fluvio_flush`, waiting at most `timeout_ms` (negative: without limit).
+///
+/// # Safety
+/// `producer` must be a live producer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_flush_timeout(producer: *mut fluvio_producer, timeout_ms: i32) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let producer = unsafe { producer_ref(producer)? };
+        Ok(producer.flush(timeout(timeout_ms).unwrap_or(Duration::MAX))?)
+    })
+}
+
+/// Flushes (at most `FLUVIO_FLUSH_TIMEOUT_MS`), stops the producer and frees
+/// it. Records still undelivered then fail. NULL is a no-op.
+///
+/// # Safety
+/// `producer` must be NULL or from `fluvio_topic_producer`, not used after
+/// (by any thread).
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_free(producer: *mut fluvio_producer) {
+    if producer.is_null() {
+        return;
+    }
+    // SAFETY: a pointer from fluvio_topic_producer, given back once.
+    let mut boxed = unsafe { Box::from_raw(producer) };
+    let _ = ffi_guard(move || {
+        if let Some(producer) = boxed.producer.take() {
+            let timeout = Duration::from_millis(FLUVIO_FLUSH_TIMEOUT_MS as u64);
+            let _ = block_on(producer.close(timeout))?;
+        }
+        Ok(())
+    });
+}
+
+/// Waits up to `timeout_ms` (negative: without limit) for the record's
+/// delivery, then writes its partition and offset (either out-pointer may
+/// be NULL).
+///
+/// Returns FLUVIO_OK when delivered, FLUVIO_ERR_TIMEOUT if not known yet
+/// (wait again later), or the delivery's failure.
+///
+/// # Safety
+/// `delivery` must be a live handle; `partition`/`offset` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_delivery_wait(
+    delivery: *const fluvio_delivery,
+    timeout_ms: i32,
+    partition: *mut u32,
+    offset: *mut i64,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let delivery = unsafe { handle(delivery, "delivery")? };
+        let metadata = delivery.handle.wait(timeout(timeout_ms))?;
+        if !partition.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { partition.write(metadata.partition) };
+        }
+        if !offset.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { offset.write(metadata.offset) };
+        }
+        Ok(())
+    })
+}
+
+/// Frees a delivery handle (the record is delivered regardless). NULL is a no-op.
+///
+/// # Safety
+/// `delivery` must be NULL or from `fluvio_producer_send_with_delivery`, not
+/// used after.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_delivery_free(delivery: *mut fluvio_delivery) {
+    if !delivery.is_null() {
+        // SAFETY: a pointer from fluvio_producer_send_with_delivery, given back once.
+        drop(unsafe { Box::from_raw(delivery) });
+    }
+}

@@ -1,0 +1,82 @@
+//! Helpers shared by the exported functions: turning C arguments into Rust
+//! values (with a clear error for each misuse) and client errors into
+//! statuses.
+
+use std::ffi::{c_char, CStr};
+use std::time::Duration;
+
+use super::error::{fluvio_status, FfiError};
+use crate::client::ClientError;
+
+/// A required C string argument as UTF-8.
+///
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string that stays valid
+/// for `'a`.
+pub(crate) unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, FfiError> {
+    if ptr.is_null() {
+        return Err(FfiError::invalid(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    unsafe { CStr::from_ptr(ptr) }.to_str().map_err(|_| FfiError::invalid(format!("{what} is not valid UTF-8")))
+}
+
+/// A byte buffer argument; NULL with length 0 is the empty slice.
+///
+/// # Safety
+/// `ptr` must be NULL or point to `len` readable bytes valid for `'a`.
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8], FfiError> {
+    if ptr.is_null() {
+        return if len == 0 { Ok(&[]) } else { Err(FfiError::invalid(format!("{what} is NULL but its length is {len}"))) };
+    }
+    if len > isize::MAX as usize {
+        return Err(FfiError::invalid(format!("{what} length {len} is impossibly large")));
+    }
+    // SAFETY: non-NULL, `len` readable bytes per the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// A handle argument that must not be NULL.
+///
+/// # Safety
+/// `ptr` must be NULL or a live handle of type `T`, not mutably aliased for `'a`.
+pub(crate) unsafe fn handle<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, FfiError> {
+    // SAFETY: NULL is checked; otherwise live per the caller's contract.
+    unsafe { ptr.as_ref() }.ok_or_else(|| FfiError::invalid(format!("{what} is NULL")))
+}
+
+/// Writes an out-parameter after checking it is not NULL.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write of `T`.
+pub(crate) unsafe fn write_out<T>(out: *mut T, value: T, what: &str) -> Result<(), FfiError> {
+    if out.is_null() {
+        return Err(FfiError::invalid(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and writable per the caller's contract.
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+/// `timeout_ms` as a timeout: negative means none.
+pub(crate) fn timeout(timeout_ms: i32) -> Option<Duration> {
+    u64::try_from(timeout_ms).ok().map(Duration::from_millis)
+}
+
+impl From<ClientError> for FfiError {
+    fn from(e: ClientError) -> Self {
+        let status = match &e {
+            ClientError::InvalidArgument(_) => fluvio_status::FLUVIO_ERR_INVALID_ARGUMENT,
+            ClientError::Connection(_) => fluvio_status::FLUVIO_ERR_CONNECTION,
+            ClientError::Timeout(_) => fluvio_status::FLUVIO_ERR_TIMEOUT,
+            ClientError::Protocol(_) => fluvio_status::FLUVIO_ERR_PROTOCOL,
+            ClientError::Server { .. } => fluvio_status::FLUVIO_ERR_SERVER,
+            ClientError::TopicNotFound(_) => fluvio_status::FLUVIO_ERR_TOPIC_NOT_FOUND,
+            ClientError::TopicExists(_) => fluvio_status::FLUVIO_ERR_TOPIC_EXISTS,
+            ClientError::RecordTooLarge { .. } => fluvio_status::FLUVIO_ERR_RECORD_TOO_LARGE,
+            ClientError::QueueFull => fluvio_status::FLUVIO_ERR_QUEUE_FULL,
+            ClientError::Closed => fluvio_status::FLUVIO_ERR_CLOSED,
+        };
+        FfiError::new(status, e.to_string())
+    }
+}
