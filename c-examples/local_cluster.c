@@ -15,14 +15,14 @@ static int fail(const char *what, fluvio_status status) {
 int main(void) {
     /* Two SPUs: partitions' leaders are spread over them. No data directory
      * is set, so the cluster uses a fresh temporary one, removed on stop. */
-    fluvio_local_config *config = fluvio_local_config_new();
+    struct fluvio_local_config *config = fluvio_local_config_new();
     fluvio_status status = fluvio_local_config_set_spus(config, 2);
     if (status != FLUVIO_OK) {
         fluvio_local_config_free(config);
         return fail("fluvio_local_config_set_spus", status);
     }
 
-    fluvio_local_cluster *cluster = NULL;
+    struct fluvio_local_cluster *cluster = NULL;
     status = fluvio_local_cluster_start(config, &cluster);
     fluvio_local_config_free(config); /* the cluster keeps its own copy */
     if (status != FLUVIO_OK) {

@@ -50,7 +50,7 @@
  * other value, `fluvio_last_error()` describes what went wrong on this
  * thread. New codes are only ever added at the end.
  */
-typedef enum fluvio_status {
+enum fluvio_status {
   /**
    * Success.
    */
@@ -103,7 +103,7 @@ typedef enum fluvio_status {
    * A bug inside libfluvio was caught before it could unwind into C.
    */
   FLUVIO_ERR_PANIC = 12,
-} fluvio_status;
+};
 
 /**
  * A connection to a Fluvio cluster (its SC, and SPUs as needed). Created
@@ -111,64 +111,64 @@ typedef enum fluvio_status {
  * it, concurrently; producers and consumers made from it share its
  * connections and keep them alive.
  */
-typedef struct fluvio_client fluvio_client;
+struct fluvio_client;
 
 /**
  * A consumer of one partition, or of every partition, of a topic. Any
  * thread may use it; it is freed by `fluvio_consumer_free` (streams opened
  * from it keep working).
  */
-typedef struct fluvio_consumer fluvio_consumer;
+struct fluvio_consumer;
 
 /**
  * The delivery result of one record, from `fluvio_producer_send_with_delivery`.
  * Freed by `fluvio_delivery_free`; any thread may wait on it.
  */
-typedef struct fluvio_delivery fluvio_delivery;
+struct fluvio_delivery;
 
 /**
  * A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
  * the caller until `fluvio_local_cluster_stop`. Any thread may use it.
  */
-typedef struct fluvio_local_cluster fluvio_local_cluster;
+struct fluvio_local_cluster;
 
 /**
  * Settings for `fluvio_local_cluster_start`. Create with
  * `fluvio_local_config_new`, free with `fluvio_local_config_free`. Not
  * thread-safe: configure it from one thread at a time.
  */
-typedef struct fluvio_local_config fluvio_local_config;
+struct fluvio_local_config;
 
 /**
  * A producer for one topic. Any thread may send and flush, concurrently.
  * Freed by `fluvio_producer_free`, which flushes first.
  */
-typedef struct fluvio_producer fluvio_producer;
+struct fluvio_producer;
 
 /**
  * Producer settings. Created by `fluvio_producer_config_new`, freed by
  * `fluvio_producer_config_free`; configure it from one thread at a time.
  */
-typedef struct fluvio_producer_config fluvio_producer_config;
+struct fluvio_producer_config;
 
 /**
  * A consumed record, owned by the caller until `fluvio_record_free`. Any
  * thread may read it.
  */
-typedef struct fluvio_record fluvio_record;
+struct fluvio_record;
 
 /**
  * A stream of records. One thread at a time may read it (calls are
  * serialized internally, so concurrent calls are safe but wait). Freed by
  * `fluvio_stream_free`.
  */
-typedef struct fluvio_stream fluvio_stream;
+struct fluvio_stream;
 
 /**
  * Topics and their partition counts, from `fluvio_topic_list`. Read-only;
  * any thread may read it. Freed by `fluvio_topic_list_free`.
  */
-typedef struct fluvio_topic_list fluvio_topic_list;
+struct fluvio_topic_list;
 
 /**
  * What a `fluvio_offset` counts from.
@@ -178,10 +178,10 @@ typedef uint32_t fluvio_offset_kind;
 /**
  * Where a stream starts; build one with the `fluvio_offset_*` functions.
  */
-typedef struct fluvio_offset {
+struct fluvio_offset {
   fluvio_offset_kind kind;
   int64_t value;
-} fluvio_offset;
+};
 
 /**
  * A compression codec for produced batches: one of `FLUVIO_COMPRESSION_*`.
@@ -205,12 +205,12 @@ typedef uint32_t (*fluvio_partitioner_fn)(void *user_data,
 /**
  * One record for `fluvio_producer_send_batch`. `key` NULL: no key.
  */
-typedef struct fluvio_record_in {
+struct fluvio_record_in {
   const void *key;
   size_t key_len;
   const void *value;
   size_t value_len;
-} fluvio_record_in;
+};
 
 /**
  * `value` is an absolute offset.
@@ -882,3 +882,10 @@ const char *fluvio_version(void);
 #endif  // __cplusplus
 
 #endif  /* FLUVIO_H */
+
+#ifndef FLUVIO_H_TYPEDEFS
+#define FLUVIO_H_TYPEDEFS
+typedef enum fluvio_status fluvio_status;
+typedef struct fluvio_offset fluvio_offset;
+typedef struct fluvio_record_in fluvio_record_in;
+#endif  /* FLUVIO_H_TYPEDEFS */

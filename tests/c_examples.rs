@@ -1,8 +1,13 @@
 //! Builds the C examples with their Makefile against the library this test
-//! run built, runs them, and runs them again under valgrind.
+//! run built, runs them (the client examples against `fluvio-local` with 2
+//! SPUs), and runs them again under valgrind.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use support::ServerProcess;
 
 /// Builds the examples into a fresh directory; returns it.
 fn build_examples(name: &str) -> PathBuf {
@@ -34,23 +39,57 @@ fn assert_success(what: &str, output: &Output) {
     );
 }
 
-const EXAMPLES: [&str; 2] = ["version", "local_cluster"];
+/// Each example with its arguments, in the order the demo runs them.
+const EXAMPLES: [(&str, &[&str]); 5] = [
+    ("version", &[]),
+    ("local_cluster", &[]),
+    ("producer", &["greetings", "25"]),
+    ("consumer", &["greetings"]),
+    ("custom_partitioner", &["sorted"]),
+];
+
+/// Runs every example, through `wrapper` (e.g. valgrind) if given, with
+/// FLUVIO_ENDPOINT pointing at a fresh `fluvio-local`; returns their stdout.
+fn run_examples(build_dir: &Path, wrapper: &[&str]) -> String {
+    let data = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(data.path(), &["--spus", "2"]);
+    let mut stdout = String::new();
+    for (example, args) in EXAMPLES {
+        let program = build_dir.join(example);
+        let mut command = match wrapper.split_first() {
+            Some((tool, tool_args)) => {
+                let mut c = Command::new(tool);
+                c.args(tool_args).arg(&program);
+                c
+            }
+            None => Command::new(&program),
+        };
+        let output = command.args(args).env("FLUVIO_ENDPOINT", &server.endpoint).output().expect("run example");
+        assert_success(&format!("{} {example}", wrapper.join(" ")), &output);
+        stdout.push_str(&String::from_utf8_lossy(&output.stdout));
+    }
+    assert!(server.terminate().success(), "fluvio-local did not stop cleanly");
+    stdout
+}
 
 #[test]
 fn c_examples_build_and_run() {
     let build_dir = build_examples("run");
-    let mut stdout = String::new();
-    for example in EXAMPLES {
-        let output = Command::new(build_dir.join(example)).output().expect("run example");
-        assert_success(example, &output);
-        stdout.push_str(&String::from_utf8_lossy(&output.stdout));
-    }
+    let stdout = run_examples(&build_dir, &[]);
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains(&format!("libfluvio {}", env!("CARGO_PKG_VERSION"))), "{stdout}");
     assert!(stdout.contains("status 0 is FLUVIO_OK"), "{stdout}");
     assert!(stdout.contains("local cluster serving on 127.0.0.1:"), "{stdout}");
     assert!(stdout.contains("start with a NULL out-pointer: FLUVIO_ERR_INVALID_ARGUMENT (out is NULL)"), "{stdout}");
     assert!(stdout.contains("local cluster stopped"), "{stdout}");
+    assert!(stdout.contains("produced 26 records to greetings; the last is at partition"), "{stdout}");
+    assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
+    for i in 0..25 {
+        assert!(stdout.contains(&format!(" hello {i} ")), "record {i} missing:\n{stdout}");
+    }
+    assert!(stdout.contains("42 is a number   -> partition 0"), "{stdout}");
+    assert!(stdout.contains("apples           -> partition 1"), "{stdout}");
+    assert!(stdout.contains("the partitioner was called 4 times"), "{stdout}");
 }
 
 /// No invalid access and no definite leak. The runtime's worker threads are
@@ -63,13 +102,7 @@ fn c_examples_are_valgrind_clean() {
         "valgrind is not installed: run the suite with scripts/test.sh, which installs it"
     );
     let build_dir = build_examples("valgrind");
-    for example in EXAMPLES {
-        let output = Command::new("valgrind")
-            .args(["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"])
-            .arg(build_dir.join(example))
-            .output()
-            .expect("run valgrind");
-        assert_success(&format!("valgrind {example}"), &output);
-    }
+    let stdout = run_examples(&build_dir, &["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"]);
     std::fs::remove_dir_all(&build_dir).ok();
+    assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
 }
