@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, golden tests against the official
-# Fluvio crates, the header check, C compilation, and the randomized decoder
-# test. Installs what it needs on a fresh Debian machine with Rust.
+# Fluvio crates, interop tests with the official Rust and Python clients, the
+# header check, C compilation, and the randomized decoder test. Installs what
+# it needs on a fresh Debian machine with Rust (PyPI for the Python client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,11 +10,27 @@ need_apt=()
 command -v cc >/dev/null || need_apt+=(gcc)
 command -v c++ >/dev/null || need_apt+=(g++)
 command -v make >/dev/null || need_apt+=(make)
+command -v valgrind >/dev/null || need_apt+=(valgrind)
+command -v python3 >/dev/null || need_apt+=(python3)
+# `python3 -m venv` needs ensurepip, which Debian ships in python3-venv.
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing ${need_apt[*]}" >&2
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
     $SUDO apt-get update -q && $SUDO apt-get install -y -q "${need_apt[@]}"
 fi
+
+# The official Python client, a peer of the embedded cluster in
+# tests/interop_python.rs: a venv of its own, reused while it has the version.
+PYTHON_VENV=target/python-venv
+FLUVIO_PYTHON_VERSION=0.21.0
+if ! "$PYTHON_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('fluvio') != '$FLUVIO_PYTHON_VERSION')" 2>/dev/null; then
+    echo "creating $PYTHON_VENV with fluvio==$FLUVIO_PYTHON_VERSION" >&2
+    rm -rf "$PYTHON_VENV"
+    python3 -m venv "$PYTHON_VENV"
+    "$PYTHON_VENV/bin/pip" install -q --disable-pip-version-check "fluvio==$FLUVIO_PYTHON_VERSION"
+fi
+export FLUVIO_TEST_PYTHON="$PWD/$PYTHON_VENV/bin/python"
 
 # Two cores: two test threads.
 cargo test -- --test-threads=2
