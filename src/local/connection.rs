@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::protocol::codec::{Encode, Reader, Version};
 use crate::protocol::frame::{decode_request_header, encode_response_frame, split_frame, RequestHeader};
@@ -18,8 +18,18 @@ use crate::protocol::DecodeError;
 /// Frames queued for one connection's socket before senders wait.
 const OUTBOUND_QUEUE: usize = 64;
 
-/// How long the rest of a frame may take once its first byte has arrived.
+/// How long the rest of a frame may take once its first byte has arrived,
+/// unless configured otherwise.
 pub const PARTIAL_FRAME_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a connection accepts from its peer.
+#[derive(Clone, Copy, Debug)]
+pub struct FrameLimits {
+    /// Largest request frame.
+    pub max_frame_len: usize,
+    /// How long the rest of a frame may take once its first byte has arrived.
+    pub partial_frame_timeout: Duration,
+}
 
 /// Sends encoded frames to one connection's writer task. Cloned by every
 /// task that answers on the connection (requests, streams).
@@ -31,9 +41,20 @@ pub struct FrameSender {
 impl FrameSender {
     /// Queues a response frame; `false` once the connection is gone.
     pub async fn send<T: Encode>(&self, correlation_id: i32, version: Version, response: &T) -> bool {
-        let mut frame = Vec::new();
-        encode_response_frame(correlation_id, version, response, &mut frame);
-        self.tx.send(frame).await.is_ok()
+        match self.reserve().await {
+            Some(slot) => {
+                slot.send(correlation_id, version, response);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Waits for room in the outbound queue; `None` once the connection is
+    /// gone. Take the slot before building a large frame, so that a client
+    /// that does not read holds at most a queue's worth of frames in memory.
+    pub async fn reserve(&self) -> Option<FrameSlot<'_>> {
+        self.tx.reserve().await.ok().map(FrameSlot)
     }
 
     /// Resolves when the connection's writer has stopped.
@@ -42,11 +63,36 @@ impl FrameSender {
     }
 }
 
+/// A reserved place in a connection's outbound queue.
+pub struct FrameSlot<'a>(mpsc::Permit<'a, Vec<u8>>);
+
+impl FrameSlot<'_> {
+    pub fn send<T: Encode>(self, correlation_id: i32, version: Version, response: &T) {
+        let mut frame = Vec::new();
+        encode_response_frame(correlation_id, version, response, &mut frame);
+        self.0.send(frame);
+    }
+}
+
 /// Starts the writer task for `write` and returns the sender feeding it.
-pub fn spawn_writer(mut write: OwnedWriteHalf) -> FrameSender {
+/// When `reader_gone` fires (the connection's reader was dropped: the peer
+/// left, broke the protocol, or the cluster stops), the writer takes no more
+/// frames, writes those already queued and closes: every stream session of
+/// the connection then sees it closed and ends.
+pub fn spawn_writer(mut write: OwnedWriteHalf, mut reader_gone: oneshot::Receiver<()>) -> FrameSender {
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
     tokio::spawn(async move {
-        while let Some(frame) = rx.recv().await {
+        let mut reading = true;
+        loop {
+            let frame = tokio::select! {
+                frame = rx.recv() => frame,
+                _ = &mut reader_gone, if reading => {
+                    reading = false;
+                    rx.close();
+                    continue;
+                }
+            };
+            let Some(frame) = frame else { break };
             if write.write_all(&frame).await.is_err() {
                 break;
             }
@@ -69,18 +115,23 @@ pub enum ReadEnd {
 pub struct FrameReader {
     read: OwnedReadHalf,
     buf: Vec<u8>,
-    max_frame_len: usize,
+    limits: FrameLimits,
+    /// Dropped with the reader, which stops the connection's writer.
+    _alive: oneshot::Sender<()>,
 }
 
 impl FrameReader {
-    pub fn new(read: OwnedReadHalf, max_frame_len: usize) -> Self {
-        FrameReader { read, buf: Vec::with_capacity(8 * 1024), max_frame_len }
+    pub fn new(read: OwnedReadHalf, limits: FrameLimits, alive: oneshot::Sender<()>) -> Self {
+        FrameReader { read, buf: Vec::with_capacity(8 * 1024), limits, _alive: alive }
     }
 
     /// The next frame's contents (header + body).
     pub async fn next_frame(&mut self) -> Result<Vec<u8>, ReadEnd> {
+        // The rest of a started frame must arrive by this deadline, however
+        // it is spread over reads.
+        let mut deadline = None;
         loop {
-            match split_frame(&self.buf, self.max_frame_len) {
+            match split_frame(&self.buf, self.limits.max_frame_len) {
                 Ok(Some((frame, used))) => {
                     let frame = frame.to_vec();
                     self.buf.drain(..used);
@@ -93,7 +144,9 @@ impl FrameReader {
             self.buf.reserve(8 * 1024);
             let read = self.read.read_buf(&mut self.buf);
             let n = if mid_frame {
-                match tokio::time::timeout(PARTIAL_FRAME_TIMEOUT, read).await {
+                let deadline =
+                    *deadline.get_or_insert_with(|| tokio::time::Instant::now() + self.limits.partial_frame_timeout);
+                match tokio::time::timeout_at(deadline, read).await {
                     Ok(result) => result,
                     Err(_) => return Err(ReadEnd::Error("frame left incomplete for too long".into())),
                 }
@@ -111,10 +164,11 @@ impl FrameReader {
 }
 
 /// Splits a connection into its frame reader and writer.
-pub fn split(stream: TcpStream, max_frame_len: usize) -> (FrameReader, FrameSender) {
+pub fn split(stream: TcpStream, limits: FrameLimits) -> (FrameReader, FrameSender) {
     let _ = stream.set_nodelay(true);
     let (read, write) = stream.into_split();
-    (FrameReader::new(read, max_frame_len), spawn_writer(write))
+    let (alive, reader_gone) = oneshot::channel();
+    (FrameReader::new(read, limits, alive), spawn_writer(write, reader_gone))
 }
 
 /// Decodes a request frame's header; the body follows in the returned reader.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::connection::{parse_header, split, FrameSender, ReadEnd};
+use super::connection::{parse_header, split, FrameLimits, FrameSender, ReadEnd};
 use super::state::{ClusterState, MetadataEvent};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
@@ -33,7 +33,7 @@ fn api_versions() -> ApiVersionsResponse {
     }
 }
 
-pub async fn serve(listener: TcpListener, state: Arc<ClusterState>, max_frame_len: usize, shutdown: Shutdown) {
+pub async fn serve(listener: TcpListener, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -44,15 +44,15 @@ pub async fn serve(listener: TcpListener, state: Arc<ClusterState>, max_frame_le
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
             tokio::select! {
-                _ = connection(stream, state, max_frame_len) => {}
+                _ = connection(stream, state, limits) => {}
                 _ = shutdown.wait() => {}
             }
         });
     }
 }
 
-async fn connection(stream: tokio::net::TcpStream, state: Arc<ClusterState>, max_frame_len: usize) {
-    let (mut reader, sender) = split(stream, max_frame_len);
+async fn connection(stream: tokio::net::TcpStream, state: Arc<ClusterState>, limits: FrameLimits) {
+    let (mut reader, sender) = split(stream, limits);
     loop {
         let frame = match reader.next_frame().await {
             Ok(frame) => frame,
@@ -174,18 +174,20 @@ fn full_update(state: &ClusterState, watch: &ObjectApiWatchRequest, epoch: i64) 
 async fn watch_stream(state: Arc<ClusterState>, sender: FrameSender, id: i32, version: Version, watch: ObjectApiWatchRequest) {
     let mut events = state.subscribe();
     let mut epoch = 1;
+    // Room in the outbound queue before building each frame: watches of a
+    // client that does not read must not each hold a snapshot outside the queue.
+    let Some(slot) = sender.reserve().await else { return };
     let Some(first) = full_update(&state, &watch, epoch) else {
         eprintln!("fluvio-local: watch of unsupported kind {:?} ignored", watch.label());
         return;
     };
-    if !sender.send(id, version, &first).await {
-        return;
-    }
+    slot.send(id, version, &first);
     loop {
         let event = tokio::select! {
             event = events.recv() => event,
             _ = sender.closed() => return,
         };
+        let Some(slot) = sender.reserve().await else { return };
         epoch += 1;
         let update = match (event, &watch) {
             (Ok(MetadataEvent::Topics(changes)), ObjectApiWatchRequest::Topic(_)) => {
@@ -202,8 +204,6 @@ async fn watch_stream(state: Arc<ClusterState>, sender: FrameSender, id: i32, ve
             },
             (Err(RecvError::Closed), _) => return,
         };
-        if !sender.send(id, version, &update).await {
-            return;
-        }
+        slot.send(id, version, &update);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-use super::connection::{parse_header, split, FrameSender, ReadEnd};
+use super::connection::{parse_header, split, FrameLimits, FrameSender, ReadEnd};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
@@ -42,7 +42,7 @@ struct Spu {
     state: Arc<ClusterState>,
 }
 
-pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, max_frame_len: usize, shutdown: Shutdown) {
+pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {
     let spu = Spu { id, state };
     loop {
         let accepted = tokio::select! {
@@ -54,7 +54,7 @@ pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, max
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
             tokio::select! {
-                _ = connection(spu, stream, max_frame_len) => {}
+                _ = connection(spu, stream, limits) => {}
                 _ = shutdown.wait() => {}
             }
         });
@@ -68,8 +68,8 @@ struct Sessions {
     acks: HashMap<u32, mpsc::Sender<i64>>,
 }
 
-async fn connection(spu: Spu, stream: tokio::net::TcpStream, max_frame_len: usize) {
-    let (mut reader, sender) = split(stream, max_frame_len);
+async fn connection(spu: Spu, stream: tokio::net::TcpStream, limits: FrameLimits) {
+    let (mut reader, sender) = split(stream, limits);
     let sessions = Arc::new(Mutex::new(Sessions { next_id: 1, ..Sessions::default() }));
     loop {
         let frame = match reader.next_frame().await {
@@ -112,10 +112,7 @@ async fn handle(
             sender.send(id, version, &response).await
         }
         SpuRequest::FetchOffsets(request) => sender.send(id, version, &fetch_offsets(spu, request)).await,
-        SpuRequest::StreamFetch(request) => {
-            start_stream(spu, sender, sessions, id, version, request);
-            true
-        }
+        SpuRequest::StreamFetch(request) => start_stream(spu, sender, sessions, id, version, request).await,
         SpuRequest::UpdateOffsets(request) => {
             let mut status = Vec::with_capacity(request.offsets.len());
             for update in request.offsets {
@@ -232,15 +229,21 @@ fn error_frame(request: &StreamFetchRequest, stream_id: u32, error_code: ErrorCo
     }
 }
 
-fn start_stream(spu: &Spu, sender: &FrameSender, sessions: &Arc<Mutex<Sessions>>, id: i32, version: Version, request: StreamFetchRequest) {
+/// Starts a stream session; `false` when the connection is gone.
+async fn start_stream(
+    spu: &Spu,
+    sender: &FrameSender,
+    sessions: &Arc<Mutex<Sessions>>,
+    id: i32,
+    version: Version,
+    request: StreamFetchRequest,
+) -> bool {
     let partition = match led_partition(spu, &request.topic, request.partition) {
         Ok(p) => p,
-        Err(code) => {
-            // As the official SPU: one frame with stream id 0, nothing else.
-            let (sender, frame) = (sender.clone(), error_frame(&request, 0, code));
-            tokio::spawn(async move { sender.send(id, version, &frame).await });
-            return;
-        }
+        // As the official SPU: one frame with stream id 0, nothing else.
+        // Sent like any response, so a client that does not read stalls its
+        // connection instead of piling up tasks.
+        Err(code) => return sender.send(id, version, &error_frame(&request, 0, code)).await,
     };
     let (ack_tx, ack_rx) = mpsc::channel(ACK_QUEUE);
     let stream_id = {
@@ -255,6 +258,7 @@ fn start_stream(spu: &Spu, sender: &FrameSender, sessions: &Arc<Mutex<Sessions>>
         stream_session(partition, sender, id, version, stream_id, request, ack_rx).await;
         lock(&sessions).acks.remove(&stream_id);
     });
+    true
 }
 
 /// Pushes batches from `fetch_offset` on: one frame of whole batches, then
@@ -300,11 +304,18 @@ async fn stream_session(
             }
             continue;
         }
+        // Room in the outbound queue before reading: sessions of a client
+        // that does not read must not each hold a frame outside the queue.
+        let Some(slot) = sender.reserve().await else { return };
+        let (start_now, end) = partition.offsets();
+        if next < start_now || partition.is_deleted() {
+            continue; // changed while waiting for room
+        }
         let bytes = match tokio::task::block_in_place(|| partition.read(next, max_bytes)) {
             Ok(bytes) => bytes,
             Err(e) => {
                 eprintln!("fluvio-local: reading {} at {next}: {e}", partition.key);
-                sender.send(id, version, &error_frame(&request, stream_id, ErrorCode::StorageError)).await;
+                slot.send(id, version, &error_frame(&request, stream_id, ErrorCode::StorageError));
                 return;
             }
         };
@@ -324,9 +335,7 @@ async fn stream_session(
             },
         };
         let sent_up_to = frame.partition.records.batches.last().map_or(next, |b| b.next_offset());
-        if !sender.send(id, version, &frame).await {
-            return;
-        }
+        slot.send(id, version, &frame);
         // Flow control: nothing more until the client acknowledges.
         let acked = tokio::select! {
             acked = acks.recv() => acked,

@@ -377,6 +377,23 @@ impl Decode for RecordSet {
     }
 }
 
+/// The offset after the last batch that starts in `bytes` (encoded batches
+/// back to back, the last one possibly cut short): read from the headers
+/// only. `None` when not even one batch header is there.
+pub fn end_offset_of_batches(bytes: &[u8]) -> Option<i64> {
+    let mut rest = bytes;
+    let mut end = None;
+    while rest.len() >= BATCH_OVERHEAD {
+        let base = i64::from_be_bytes(rest[0..8].try_into().expect("8 bytes"));
+        let batch_len = i32::from_be_bytes(rest[8..12].try_into().expect("4 bytes"));
+        let last_offset_delta = i32::from_be_bytes(rest[23..27].try_into().expect("4 bytes"));
+        end = Some(base + i64::from(last_offset_delta) + 1);
+        let len = BATCH_PREAMBLE_LEN + batch_len.max(0) as usize;
+        rest = rest.get(len..).unwrap_or_default();
+    }
+    end
+}
+
 /// Whether `bytes` start with a whole batch (its header and all of `batch_len`).
 fn batch_is_complete(bytes: &[u8]) -> bool {
     if bytes.len() < BATCH_OVERHEAD {

@@ -124,6 +124,22 @@ crate::wire_struct! {
     }
 }
 
+impl StreamFetchResponse {
+    /// Encodes the frame body with `batches` — already-encoded batches, sent
+    /// as stored (possibly cut short, to emulate the official SPU) — as its
+    /// records. `self.partition.records` must be empty: the records are the
+    /// last field at every version, so they are written in its place.
+    pub fn encode_with_raw_batches(&self, batches: &[u8], version: Version, out: &mut Vec<u8>) {
+        debug_assert!(self.partition.records.batches.is_empty());
+        let start = out.len();
+        crate::protocol::codec::Encode::encode(self, out, version);
+        // Replace the empty record set's length (the last 4 bytes).
+        out.truncate(out.len().max(start + 4) - 4);
+        out.extend_from_slice(&(batches.len() as i32).to_be_bytes());
+        out.extend_from_slice(batches);
+    }
+}
+
 crate::wire_struct! {
     pub struct FetchablePartitionResponse {
         pub partition_index: u32,
@@ -174,5 +190,33 @@ crate::wire_struct! {
     pub struct OffsetUpdateStatus {
         pub session_id: u32,
         pub error: ErrorCode,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::codec::Encode;
+    use crate::protocol::record::{end_offset_of_batches, Batch, Record};
+    use crate::protocol::Compression;
+
+    #[test]
+    fn raw_batches_encode_like_decoded_ones() {
+        let mut batch = Batch::from_records(&[Record::new(None, b"a".to_vec()), Record::new(None, b"b".to_vec())], Compression::None, 5).unwrap();
+        batch.base_offset = 40;
+        let mut raw = Vec::new();
+        batch.encode(&mut raw);
+        let mut frame = StreamFetchResponse { topic: "t".into(), stream_id: 3, ..Default::default() };
+        frame.partition.high_watermark = 42;
+        for version in [10, 11, 24, 25] {
+            let mut via_raw = Vec::new();
+            frame.encode_with_raw_batches(&raw, version, &mut via_raw);
+            let mut with_records = frame.clone();
+            with_records.partition.records = RecordSet::new(vec![batch.clone()]);
+            assert_eq!(via_raw, with_records.to_bytes(version), "version {version}");
+        }
+        assert_eq!(end_offset_of_batches(&raw), Some(42));
+        assert_eq!(end_offset_of_batches(&raw[..raw.len() - 3]), Some(42), "a cut batch still ends where its header says");
+        assert_eq!(end_offset_of_batches(&raw[..20]), None);
     }
 }
