@@ -21,6 +21,8 @@ usage: fluvio-local --data-dir DIR [options]
   --fsync always|never|MS   when to fsync appends (default always; MS: at most every MS ms)
   --segment-bytes N         segment size (default 67108864)
   --retention-bytes N       keep at most about N bytes per partition (default: keep all)
+  --cut-batches             cut the last batch of each fetch at max_bytes, as the
+                            official SPU does (for testing clients)
   -h, --help                this text";
 
 struct Args {
@@ -65,6 +67,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--segment-bytes" => config.log.segment_bytes = number("--segment-bytes", value("--segment-bytes")?)?,
             "--retention-bytes" => config.log.retention_bytes = Some(number("--retention-bytes", value("--retention-bytes")?)?),
+            "--cut-batches" => config.cut_batches = true,
             other => return Err(format!("unknown argument: {other}")),
         }
     }

@@ -12,7 +12,8 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::protocol::codec::{Encode, Reader, Version};
-use crate::protocol::frame::{decode_request_header, encode_response_frame, split_frame, RequestHeader};
+use crate::protocol::frame::{decode_request_header, encode_response_frame, split_frame, write_frame, RequestHeader};
+use crate::protocol::spu::StreamFetchResponse;
 use crate::protocol::DecodeError;
 
 /// Frames queued for one connection's socket before senders wait.
@@ -70,6 +71,17 @@ impl FrameSlot<'_> {
     pub fn send<T: Encode>(self, correlation_id: i32, version: Version, response: &T) {
         let mut frame = Vec::new();
         encode_response_frame(correlation_id, version, response, &mut frame);
+        self.0.send(frame);
+    }
+
+    /// Sends a StreamFetch frame whose records are stored batches, as they
+    /// are on disk (see `StreamFetchResponse::encode_with_raw_batches`).
+    pub fn send_stream_fetch(self, correlation_id: i32, version: Version, head: &StreamFetchResponse, batches: &[u8]) {
+        let mut frame = Vec::with_capacity(batches.len() + 128);
+        write_frame(&mut frame, |out| {
+            correlation_id.encode(out, version);
+            head.encode_with_raw_batches(batches, version, out);
+        });
         self.0.send(frame);
     }
 }

@@ -41,6 +41,9 @@ pub struct ClusterConfig {
     pub spu_ports: Vec<u16>,
     /// Partition log settings (segment size, retention, fsync policy).
     pub log: LogConfig,
+    /// Emulate the official SPU (for tests): cut the last batch of every
+    /// fetch at `max_bytes` instead of sending whole batches only.
+    pub cut_batches: bool,
     /// Largest request frame accepted from a client.
     pub max_frame_len: usize,
     /// How long a client may take to send the rest of a frame it started;
@@ -58,6 +61,7 @@ impl ClusterConfig {
             spu_ports: Vec::new(),
             log: LogConfig::default(),
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
+            cut_batches: false,
             partial_frame_timeout: connection::PARTIAL_FRAME_TIMEOUT,
         }
     }
@@ -117,7 +121,7 @@ impl LocalCluster {
         let limits = FrameLimits { max_frame_len: config.max_frame_len, partial_frame_timeout: config.partial_frame_timeout };
         let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, state.clone(), limits, shutdown.clone()))];
         for (listener, spu) in spu_listeners.into_iter().zip(&spus) {
-            tasks.push(tokio::spawn(spu::serve(listener, spu.id, state.clone(), limits, shutdown.clone())));
+            tasks.push(tokio::spawn(spu::serve(listener, spu.id, state.clone(), limits, config.cut_batches, shutdown.clone())));
         }
         if let FsyncPolicy::Interval(period) = config.log.fsync {
             tasks.push(tokio::spawn(flusher(state.clone(), period, shutdown)));

@@ -12,10 +12,10 @@ use super::connection::{parse_header, split, FrameLimits, FrameSender, ReadEnd};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
-use crate::protocol::codec::{Decode, Version};
+use crate::protocol::codec::Version;
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::frame::RequestHeader;
-use crate::protocol::record::RecordSet;
+use crate::protocol::record::{end_offset_of_batches, RecordSet};
 use crate::protocol::spu::*;
 
 /// Acknowledgements queued per stream session before the connection waits.
@@ -40,10 +40,12 @@ fn api_versions() -> ApiVersionsResponse {
 struct Spu {
     id: i32,
     state: Arc<ClusterState>,
+    /// Cut the last batch of each fetch at max_bytes, as the official SPU.
+    cut_batches: bool,
 }
 
-pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {
-    let spu = Spu { id, state };
+pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, limits: FrameLimits, cut_batches: bool, shutdown: Shutdown) {
+    let spu = Spu { id, state, cut_batches };
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -253,9 +255,9 @@ async fn start_stream(
         sessions.acks.insert(stream_id, ack_tx);
         stream_id
     };
-    let (sender, sessions) = (sender.clone(), sessions.clone());
+    let (sender, sessions, cut_batches) = (sender.clone(), sessions.clone(), spu.cut_batches);
     tokio::spawn(async move {
-        stream_session(partition, sender, id, version, stream_id, request, ack_rx).await;
+        stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches).await;
         lock(&sessions).acks.remove(&stream_id);
     });
     true
@@ -263,6 +265,7 @@ async fn start_stream(
 
 /// Pushes batches from `fetch_offset` on: one frame of whole batches, then
 /// waits for its acknowledgement; when caught up, waits for appends.
+#[allow(clippy::too_many_arguments)]
 async fn stream_session(
     partition: Arc<Partition>,
     sender: FrameSender,
@@ -271,6 +274,7 @@ async fn stream_session(
     stream_id: u32,
     request: StreamFetchRequest,
     mut acks: mpsc::Receiver<i64>,
+    cut_batches: bool,
 ) {
     let max_bytes = request.max_bytes.max(0) as usize;
     let mut appended = partition.subscribe();
@@ -311,17 +315,23 @@ async fn stream_session(
         if next < start_now || partition.is_deleted() {
             continue; // changed while waiting for room
         }
-        let bytes = match tokio::task::block_in_place(|| partition.read(next, max_bytes)) {
-            Ok(bytes) => bytes,
+        let read = |limit: usize| tokio::task::block_in_place(|| partition.read(next, limit));
+        let bytes = match if cut_batches { read(max_bytes.saturating_mul(2)) } else { read(max_bytes) } {
+            Ok(mut bytes) => {
+                if cut_batches {
+                    // As the official SPU: the byte slice ends at max_bytes,
+                    // wherever that falls.
+                    bytes.truncate(max_bytes);
+                }
+                bytes
+            }
             Err(e) => {
                 eprintln!("fluvio-local: reading {} at {next}: {e}", partition.key);
                 slot.send(id, version, &error_frame(&request, stream_id, ErrorCode::StorageError));
                 return;
             }
         };
-        let records = RecordSet::decode(&mut crate::protocol::codec::Reader::new(&frame_records(&bytes)), version)
-            .unwrap_or_default();
-        let frame = StreamFetchResponse {
+        let head = StreamFetchResponse {
             topic: request.topic.clone(),
             stream_id,
             partition: FetchablePartitionResponse {
@@ -331,11 +341,11 @@ async fn stream_session(
                 next_filter_offset: 0,
                 log_start_offset: start.min(start_now),
                 aborted: None,
-                records,
+                records: RecordSet::default(),
             },
         };
-        let sent_up_to = frame.partition.records.batches.last().map_or(next, |b| b.next_offset());
-        slot.send(id, version, &frame);
+        let sent_up_to = end_offset_of_batches(&bytes).unwrap_or(next);
+        slot.send_stream_fetch(id, version, &head, &bytes);
         // Flow control: nothing more until the client acknowledges.
         let acked = tokio::select! {
             acked = acks.recv() => acked,
@@ -346,12 +356,4 @@ async fn stream_session(
             None => return,
         }
     }
-}
-
-/// Stored batches as a RecordSet's wire bytes (length prefix added).
-fn frame_records(batches: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + batches.len());
-    out.extend_from_slice(&(batches.len() as i32).to_be_bytes());
-    out.extend_from_slice(batches);
-    out
 }
