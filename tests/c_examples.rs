@@ -1,6 +1,7 @@
 //! Builds the C examples with their Makefile against the library this test
 //! run built, runs them (the client examples against `fluvio-local` with 2
-//! SPUs), and runs them again under valgrind.
+//! SPUs), checks with the official Rust client what they wrote, and runs
+//! them again under valgrind.
 
 mod support;
 
@@ -50,7 +51,7 @@ const EXAMPLES: [(&str, &[&str]); 5] = [
 
 /// Runs every example, through `wrapper` (e.g. valgrind) if given, with
 /// FLUVIO_ENDPOINT pointing at a fresh `fluvio-local`; returns their stdout.
-fn run_examples(build_dir: &Path, wrapper: &[&str]) -> String {
+fn run_examples(build_dir: &Path, wrapper: &[&str], check: impl FnOnce(&str)) -> String {
     let data = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(data.path(), &["--spus", "2"]);
     let mut stdout = String::new();
@@ -68,14 +69,60 @@ fn run_examples(build_dir: &Path, wrapper: &[&str]) -> String {
         assert_success(&format!("{} {example}", wrapper.join(" ")), &output);
         stdout.push_str(&String::from_utf8_lossy(&output.stdout));
     }
+    check(&server.endpoint);
     assert!(server.terminate().success(), "fluvio-local did not stop cleanly");
     stdout
+}
+
+/// What the C producer and custom partitioner wrote, as the official Rust
+/// client reads it: every record with its key and value, keyed records on the
+/// partition the official partitioner picks, values on the partitions the C
+/// callback chose.
+fn official_client_reads_what_c_wrote(endpoint: &str) {
+    use fluvio_official::consumer::ConsumerConfigExtBuilder;
+    use futures_util::StreamExt;
+
+    let read_all = |topic: &'static str, partitions: u32, count: usize| {
+        let endpoint = endpoint.to_string();
+        tokio::runtime::Runtime::new().unwrap().block_on(async move {
+            let fluvio = support::official_client(&endpoint).await;
+            let mut records = Vec::new();
+            for partition in 0..partitions {
+                let config = ConsumerConfigExtBuilder::default()
+                    .topic(topic.to_string())
+                    .partition(partition)
+                    .offset_start(fluvio_official::Offset::beginning())
+                    .disable_continuous(true)
+                    .build()
+                    .unwrap();
+                let mut stream = fluvio.consumer_with_config(config).await.unwrap();
+                while let Some(record) = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next()).await.unwrap() {
+                    let record = record.unwrap();
+                    records.push((partition, record.key().map(<[u8]>::to_vec), String::from_utf8(record.value().to_vec()).unwrap()));
+                }
+            }
+            assert_eq!(records.len(), count, "{topic}: {records:?}");
+            records
+        })
+    };
+    let greetings = read_all("greetings", 2, 26);
+    let partitioner = fluvio::producer::SipHashRoundRobin::default();
+    for i in 0..25 {
+        let key = format!("user-{}", i % 3);
+        let expected = fluvio::producer::Partitioner::partition(&partitioner, Some(key.as_bytes()), b"", 2);
+        assert!(greetings.contains(&(expected, Some(key.into_bytes()), format!("hello {i}"))), "hello {i}: {greetings:?}");
+    }
+    assert!(greetings.iter().any(|(_, key, value)| key.is_none() && value == "goodbye"));
+    let sorted = read_all("sorted", 2, 4);
+    for (partition, value) in [(0, "42 is a number"), (1, "apples"), (0, "7 days"), (1, "zebra")] {
+        assert!(sorted.contains(&(partition, None, value.to_string())), "{value}: {sorted:?}");
+    }
 }
 
 #[test]
 fn c_examples_build_and_run() {
     let build_dir = build_examples("run");
-    let stdout = run_examples(&build_dir, &[]);
+    let stdout = run_examples(&build_dir, &[], official_client_reads_what_c_wrote);
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains(&format!("libfluvio {}", env!("CARGO_PKG_VERSION"))), "{stdout}");
     assert!(stdout.contains("status 0 is FLUVIO_OK"), "{stdout}");
@@ -102,7 +149,8 @@ fn c_examples_are_valgrind_clean() {
         "valgrind is not installed: run the suite with scripts/test.sh, which installs it"
     );
     let build_dir = build_examples("valgrind");
-    let stdout = run_examples(&build_dir, &["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"]);
+    let valgrind = ["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"];
+    let stdout = run_examples(&build_dir, &valgrind, |_| {});
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
 }

@@ -16,14 +16,12 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use fluvio_official::consumer::ConsumerConfigExtBuilder;
 use fluvio_official::metadata::partition::PartitionSpec;
 use fluvio_official::metadata::topic::TopicSpec;
 use fluvio_official::{Compression, Fluvio, Offset, RecordKey, TopicProducerConfigBuilder};
-use futures_util::StreamExt;
 use serde_json::Value;
 
-use support::{official_client, start_cluster};
+use support::{official_client, official_consume, start_cluster};
 
 const PARTITIONS: u32 = 3;
 /// How long one run of the Python script may take (its own watchdog fires
@@ -218,16 +216,6 @@ struct PySeen {
     timestamp: i64,
 }
 
-/// A record as the official Rust consumer saw it.
-#[derive(Debug, Clone, PartialEq)]
-struct RsSeen {
-    partition: u32,
-    offset: i64,
-    key: Option<Vec<u8>>,
-    value: Vec<u8>,
-    timestamp: i64,
-}
-
 /// The official partitioner for a keyed record: SipHash-2-4 (keys 0) over
 /// the key through `Hash for [u8]` (length prefix, then bytes), mod count.
 fn expected_partition(key: &[u8], partitions: u32) -> u32 {
@@ -268,33 +256,6 @@ fn assert_python_saw(expected: &[Produced], seen: &[PySeen], produced_after: i64
         );
         assert!(s.timestamp >= produced_after && s.timestamp <= now, "{what}: timestamp {} out of range", s.timestamp);
     }
-}
-
-/// Reads partition `partition` with the official Rust client.
-async fn rust_consume(fluvio: &Fluvio, topic: &str, partition: u32, offset: Offset, count: usize) -> Vec<RsSeen> {
-    let config = ConsumerConfigExtBuilder::default()
-        .topic(topic.to_string())
-        .partition(partition)
-        .offset_start(offset)
-        .build()
-        .expect("consumer config");
-    let mut stream = fluvio.consumer_with_config(config).await.expect("consumer stream");
-    let mut seen = Vec::with_capacity(count);
-    while seen.len() < count {
-        let record = tokio::time::timeout(Duration::from_secs(30), stream.next())
-            .await
-            .unwrap_or_else(|_| panic!("timed out after {} of {count} records", seen.len()))
-            .expect("stream ended")
-            .expect("record");
-        seen.push(RsSeen {
-            partition: record.partition(),
-            offset: record.offset(),
-            key: record.key().map(<[u8]>::to_vec),
-            value: record.value().to_vec(),
-            timestamp: record.timestamp(),
-        });
-    }
-    seen
 }
 
 /// The official Rust client produces `count` records: keyed `key-(i % 17)`
@@ -508,7 +469,7 @@ async fn python_and_rust_clients_read_each_others_records() {
     from_python.extend(peer.produce("from-python", "zstd", 1_500, "py-zstd", &["--linger", "5"]).await);
     assert_placement(&from_python, &BTreeMap::new());
     for (partition, records) in by_partition(&from_python) {
-        let seen = rust_consume(&fluvio, "from-python", partition, Offset::beginning(), records.len()).await;
+        let seen = official_consume(&fluvio, "from-python", partition, Offset::beginning(), records.len()).await;
         assert_eq!(seen.len(), records.len());
         let now = now_ms();
         for (e, s) in records.iter().zip(&seen) {
@@ -530,7 +491,7 @@ async fn python_and_rust_clients_read_each_others_records() {
         // A key-less record reads as b"No key" in Python 0.21.0.
         assert_python_saw(records, seen, started, &format!("from-rust partition {partition}"));
         // Both clients compute the same timestamps from the stored batches.
-        let rust_seen = rust_consume(&fluvio, "from-rust", *partition, Offset::beginning(), records.len()).await;
+        let rust_seen = official_consume(&fluvio, "from-rust", *partition, Offset::beginning(), records.len()).await;
         let stamps: Vec<i64> = rust_seen.iter().map(|r| r.timestamp).collect();
         assert_eq!(seen.iter().map(|r| r.timestamp).collect::<Vec<_>>(), stamps, "partition {partition} timestamps");
     }

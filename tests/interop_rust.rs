@@ -7,24 +7,12 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use fluvio_official::consumer::ConsumerConfigExtBuilder;
 use fluvio_official::metadata::topic::TopicSpec;
 use fluvio_official::{Compression, Fluvio, Offset, RecordKey, TopicProducerConfigBuilder};
-use futures_util::StreamExt;
 
-use support::{official_client, start_cluster, ServerProcess};
+use support::{official_client, official_consume, start_cluster, ServerProcess, Seen};
 
 const PARTITIONS: u32 = 3;
-
-/// What a consumer saw of one record.
-#[derive(Debug, Clone, PartialEq)]
-struct Seen {
-    partition: u32,
-    offset: i64,
-    key: Option<Vec<u8>>,
-    value: Vec<u8>,
-    timestamp: i64,
-}
 
 fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
@@ -33,33 +21,6 @@ fn now_ms() -> i64 {
 async fn create_topic(fluvio: &Fluvio, name: &str, partitions: u32) {
     let admin = fluvio.admin().await;
     admin.create(name.to_string(), false, TopicSpec::new_computed(partitions, 1, None)).await.expect("create topic");
-}
-
-/// Reads partition `partition` from `offset` until `count` records arrived.
-async fn consume(fluvio: &Fluvio, topic: &str, partition: u32, offset: Offset, count: usize) -> Vec<Seen> {
-    let config = ConsumerConfigExtBuilder::default()
-        .topic(topic.to_string())
-        .partition(partition)
-        .offset_start(offset)
-        .build()
-        .expect("consumer config");
-    let mut stream = fluvio.consumer_with_config(config).await.expect("consumer stream");
-    let mut seen = Vec::with_capacity(count);
-    while seen.len() < count {
-        let record = tokio::time::timeout(Duration::from_secs(30), stream.next())
-            .await
-            .unwrap_or_else(|_| panic!("timed out after {} of {count} records", seen.len()))
-            .expect("stream ended")
-            .expect("record");
-        seen.push(Seen {
-            partition: record.partition(),
-            offset: record.offset(),
-            key: record.key().map(<[u8]>::to_vec),
-            value: record.value().to_vec(),
-            timestamp: record.timestamp(),
-        });
-    }
-    seen
 }
 
 /// Produces `count` records (every other one keyed) with `codec`; returns
@@ -162,16 +123,16 @@ async fn produce_every_codec_and_consume_from_every_offset_then_restart() {
 
     for (partition, records) in &expected {
         let n = records.len();
-        let all = consume(&fluvio, "events", *partition, Offset::beginning(), n).await;
+        let all = official_consume(&fluvio, "events", *partition, Offset::beginning(), n).await;
         assert_same_records(records, &all, started);
         // Offsets are dense from 0.
         assert!(all.iter().enumerate().all(|(i, r)| r.offset == i as i64));
 
-        let from_absolute = consume(&fluvio, "events", *partition, Offset::absolute(100).unwrap(), n - 100).await;
+        let from_absolute = official_consume(&fluvio, "events", *partition, Offset::absolute(100).unwrap(), n - 100).await;
         assert_same_records(&records[100..], &from_absolute, started);
-        let from_end = consume(&fluvio, "events", *partition, Offset::from_end(10), 10).await;
+        let from_end = official_consume(&fluvio, "events", *partition, Offset::from_end(10), 10).await;
         assert_same_records(&records[n - 10..], &from_end, started);
-        let from_beginning = consume(&fluvio, "events", *partition, Offset::from_beginning(n as u32 - 5), 5).await;
+        let from_beginning = official_consume(&fluvio, "events", *partition, Offset::from_beginning(n as u32 - 5), 5).await;
         assert_same_records(&records[n - 5..], &from_beginning, started);
     }
 
@@ -179,7 +140,7 @@ async fn produce_every_codec_and_consume_from_every_offset_then_restart() {
     let partition = 0;
     let tail = {
         let fluvio = official_client(&cluster.endpoint()).await;
-        tokio::spawn(async move { consume(&fluvio, "events", partition, Offset::end(), 3).await })
+        tokio::spawn(async move { official_consume(&fluvio, "events", partition, Offset::end(), 3).await })
     };
     // The official client offers no signal that its stream is open, so keep
     // producing small rounds until the live consumer has its three records.
@@ -200,7 +161,7 @@ async fn produce_every_codec_and_consume_from_every_offset_then_restart() {
     let cluster = start_cluster(dir.path(), 2).await;
     let fluvio = official_client(&cluster.endpoint()).await;
     for (partition, records) in &expected {
-        let all = consume(&fluvio, "events", *partition, Offset::beginning(), records.len()).await;
+        let all = official_consume(&fluvio, "events", *partition, Offset::beginning(), records.len()).await;
         assert_same_records(records, &all, started);
     }
     cluster.stop().await.unwrap();
@@ -239,7 +200,7 @@ async fn acknowledged_records_survive_kill_9() {
     let fluvio = official_client(&server.endpoint).await;
     for partition in 0..PARTITIONS {
         let expected: Vec<_> = acknowledged.iter().filter(|(p, _, _)| *p == partition).collect();
-        let seen = consume(&fluvio, "durable", partition, Offset::beginning(), expected.len()).await;
+        let seen = official_consume(&fluvio, "durable", partition, Offset::beginning(), expected.len()).await;
         for ((_, offset, value), record) in expected.iter().zip(&seen) {
             assert_eq!((record.offset, record.value.as_slice()), (*offset, value.as_bytes()));
         }

@@ -23,6 +23,51 @@ pub async fn official_client(endpoint: &str) -> fluvio_official::Fluvio {
     fluvio_official::Fluvio::connect_with_config(&config).await.expect("official client connects")
 }
 
+/// A record as an official consumer saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub partition: u32,
+    pub offset: i64,
+    pub key: Option<Vec<u8>>,
+    pub value: Vec<u8>,
+    pub timestamp: i64,
+}
+
+/// Reads `partition` of `topic` from `offset` with the official Rust
+/// client until `count` records arrived (30 s at most per record).
+pub async fn official_consume(
+    fluvio: &fluvio_official::Fluvio,
+    topic: &str,
+    partition: u32,
+    offset: fluvio_official::Offset,
+    count: usize,
+) -> Vec<Seen> {
+    use futures_util::StreamExt;
+    let config = fluvio_official::consumer::ConsumerConfigExtBuilder::default()
+        .topic(topic.to_string())
+        .partition(partition)
+        .offset_start(offset)
+        .build()
+        .expect("consumer config");
+    let mut stream = fluvio.consumer_with_config(config).await.expect("consumer stream");
+    let mut seen = Vec::with_capacity(count);
+    while seen.len() < count {
+        let record = tokio::time::timeout(std::time::Duration::from_secs(30), stream.next())
+            .await
+            .unwrap_or_else(|_| panic!("timed out after {} of {count} records", seen.len()))
+            .expect("stream ended")
+            .expect("record");
+        seen.push(Seen {
+            partition: record.partition(),
+            offset: record.offset(),
+            key: record.key().map(<[u8]>::to_vec),
+            value: record.value().to_vec(),
+            timestamp: record.timestamp(),
+        });
+    }
+    seen
+}
+
 /// A `fluvio-local` process, killed (SIGKILL) when dropped.
 pub struct ServerProcess {
     pub child: Child,
