@@ -33,4 +33,7 @@ fi
 export FLUVIO_TEST_PYTHON="$PWD/$PYTHON_VENV/bin/python"
 
 # Two cores: two test threads.
-cargo test -- --test-threads=2
+# The C tests link target/debug/libfluvio.a, which `cargo test` alone does
+# not (re)build: build the library and binaries first.
+cargo build
+cargo test --no-fail-fast -- --test-threads=2

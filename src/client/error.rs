@@ -28,11 +28,12 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// Turns a server error code into the most specific error.
-    pub fn from_code(code: ErrorCode, context: impl fmt::Display) -> Self {
+    /// Turns a server error code, met while doing `context` with `topic`,
+    /// into the most specific error.
+    pub fn from_code(code: ErrorCode, topic: &str, context: impl fmt::Display) -> Self {
         match code {
-            ErrorCode::TopicNotFound => ClientError::TopicNotFound(context.to_string()),
-            ErrorCode::TopicAlreadyExists => ClientError::TopicExists(context.to_string()),
+            ErrorCode::TopicNotFound => ClientError::TopicNotFound(topic.to_string()),
+            ErrorCode::TopicAlreadyExists => ClientError::TopicExists(topic.to_string()),
             code => {
                 let message = format!("{context}: {code}");
                 ClientError::Server { code, message }

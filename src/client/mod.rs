@@ -151,12 +151,7 @@ impl Client {
         metadata.partitions.ready(METADATA_TIMEOUT).await?;
         metadata.spus.ready(METADATA_TIMEOUT).await?;
         let key = format!("{topic}-{partition}");
-        let leader = metadata
-            .partitions
-            .get(&key)
-            .ok_or_else(|| ClientError::InvalidArgument(format!("partition {partition} of topic '{topic}' does not exist")))?
-            .spec
-            .leader;
+        let leader = self.partition_leader(topic, partition, &key).await?;
         let mut spus = self.inner.spus.lock().await;
         if let Some(connection) = spus.get(&leader) {
             if !connection.is_closed() {
@@ -172,6 +167,38 @@ impl Client {
         let connection = Connection::connect(&spu.spec.public_address(), CONNECT_TIMEOUT).await?;
         spus.insert(leader, connection.clone());
         Ok(connection)
+    }
+
+    /// The SPU leading `key` (`topic`-`partition`). The partitions of a new
+    /// topic are announced on their own watch, possibly after the topic:
+    /// wait for them. A partition missing because its topic is (or is being)
+    /// deleted is reported as such, not as a bad argument.
+    async fn partition_leader(&self, topic: &str, partition: u32, key: &str) -> Result<i32> {
+        let metadata = &self.inner.metadata;
+        let mut topic_updates = metadata.topics.subscribe();
+        let mut partition_updates = metadata.partitions.subscribe();
+        let wait = async {
+            loop {
+                if let Some(found) = metadata.partitions.get(key) {
+                    return Ok(found.spec.leader);
+                }
+                match metadata.topics.get(topic) {
+                    None => return Err(ClientError::TopicNotFound(topic.to_string())),
+                    Some(t) if partition >= t.spec.partition_count() => {
+                        return Err(ClientError::InvalidArgument(format!("partition {partition} of topic '{topic}' does not exist")))
+                    }
+                    Some(_) => {}
+                }
+                tokio::select! {
+                    changed = topic_updates.changed() => changed,
+                    changed = partition_updates.changed() => changed,
+                }
+                .map_err(|_| ClientError::Closed)?;
+            }
+        };
+        tokio::time::timeout(METADATA_TIMEOUT, wait)
+            .await
+            .map_err(|_| ClientError::Timeout(format!("the cluster did not announce partition {key}")))?
     }
 }
 

@@ -140,6 +140,13 @@ impl RecordStream {
         !self.buffered.is_empty() || !self.rx.is_empty()
     }
 
+    /// Whether every partition's stream has ended and everything received
+    /// was taken: `next` would return `None` at once.
+    pub fn is_ended(&self) -> bool {
+        // Closed first: once no sender is left, nothing more can arrive.
+        self.buffered.is_empty() && self.rx.is_closed() && self.rx.is_empty()
+    }
+
     /// A record already received, without waiting.
     pub fn try_next(&mut self) -> Option<Result<ConsumerRecord>> {
         loop {
@@ -188,7 +195,7 @@ impl PartitionSession {
             .find_partition(topic, partition)
             .ok_or_else(|| ClientError::Protocol(format!("no offsets for {topic}-{partition} in the answer")))?;
         if found.error_code != ErrorCode::None {
-            return Err(ClientError::from_code(found.error_code.clone(), format!("fetching offsets of {topic}-{partition}")));
+            return Err(ClientError::from_code(found.error_code.clone(), topic, format!("fetching offsets of {topic}-{partition}")));
         }
         let next = offset.resolve(found.start_offset, found.last_stable_offset);
         Ok(PartitionSession { client: client.clone(), topic: topic.to_string(), partition, next, config: config.clone() })
@@ -244,7 +251,7 @@ impl PartitionSession {
                 }
             }
             if error != ErrorCode::None {
-                return Err(Some(ClientError::from_code(error, format!("streaming {}-{}", self.topic, self.partition))));
+                return Err(Some(ClientError::from_code(error, &self.topic, format!("streaming {}-{}", self.topic, self.partition))));
             }
             if cut && !progressed {
                 // Not even one whole batch fit: ask for more at once.
@@ -297,7 +304,7 @@ impl PartitionSession {
         let response = connection.request(&request, REQUEST_TIMEOUT).await?;
         match response.status.first().map(|s| &s.error) {
             Some(ErrorCode::None) | None => Ok(()),
-            Some(code) => Err(ClientError::from_code(code.clone(), "acknowledging a stream frame")),
+            Some(code) => Err(ClientError::from_code(code.clone(), &self.topic, "acknowledging a stream frame")),
         }
     }
 }

@@ -152,23 +152,29 @@ pub unsafe extern "C" fn fluvio_consumer_free(consumer: *mut fluvio_consumer) {
     }
 }
 
-fn pipe() -> Result<(OwnedFd, OwnedFd), FfiError> {
+/// The readiness descriptor and the end the partitions' tasks signal: a
+/// socket pair, not a pipe, so that a task still signalling after the stream
+/// was freed gets EPIPE instead of a SIGPIPE that kills the C program.
+fn ready_pair() -> Result<(OwnedFd, OwnedFd), FfiError> {
     let mut fds = [0; 2];
-    // SAFETY: pipe2 writes two descriptors into the array it is given.
-    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) };
+    // SAFETY: socketpair writes two descriptors into the array it is given.
+    let rc = unsafe {
+        libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr())
+    };
     if rc != 0 {
-        return Err(FfiError::new(fluvio_status::FLUVIO_ERR_IO, format!("pipe2: {}", std::io::Error::last_os_error())));
+        return Err(FfiError::new(fluvio_status::FLUVIO_ERR_IO, format!("socketpair: {}", std::io::Error::last_os_error())));
     }
     use std::os::fd::FromRawFd;
-    // SAFETY: pipe2 succeeded, so both descriptors are open and ours alone.
+    // SAFETY: socketpair succeeded, so both descriptors are open and ours alone.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-/// Makes the readiness descriptor readable (a full pipe is already readable).
+/// Makes the readiness descriptor readable (a full buffer is already
+/// readable; a freed stream's closed descriptor is ignored).
 fn signal(fd: &OwnedFd) {
     let byte = 1u8;
-    // SAFETY: writes one byte from a live buffer to a descriptor we own.
-    let _ = unsafe { libc::write(fd.as_raw_fd(), (&byte as *const u8).cast(), 1) };
+    // SAFETY: sends one byte from a live buffer on a socket we own; MSG_NOSIGNAL: no SIGPIPE.
+    let _ = unsafe { libc::send(fd.as_raw_fd(), (&byte as *const u8).cast(), 1, libc::MSG_NOSIGNAL) };
 }
 
 /// Empties the readiness descriptor.
@@ -200,7 +206,7 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
             return Err(FfiError::invalid("out is NULL"));
         }
         let offset = to_offset(offset)?;
-        let (ready_read, ready_write) = pipe()?;
+        let (ready_read, ready_write) = ready_pair()?;
         let ready_write = Arc::new(ready_write);
         let on_ready = {
             let fd = ready_write.clone();
@@ -244,6 +250,7 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
         let mut records = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
         let next = match records.try_next() {
             Some(next) => Some(next),
+            None if records.is_ended() => None,
             None if timeout_ms == 0 => Some(Err(ClientError::Timeout("no record waiting".into()))),
             None => block_on(next_within(&mut records, timeout(timeout_ms)))?,
         };

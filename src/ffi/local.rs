@@ -158,13 +158,20 @@ pub unsafe extern "C" fn fluvio_local_cluster_start(
 fn temp_data_dir() -> std::io::Result<PathBuf> {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "fluvio-local-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    loop {
+        let dir = std::env::temp_dir().join(format!(
+            "fluvio-local-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        // A directory left by a process that died with the same PID holds
+        // its topics: not fresh, so take the next name.
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The SC endpoint of a running cluster, as `"127.0.0.1:PORT"`: pass it to

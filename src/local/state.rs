@@ -339,6 +339,18 @@ impl ClusterState {
     pub fn create_topic(&self, name: &str, spec: TopicSpec, dry_run: bool) -> Result<(), AdminError> {
         validate_topic_name(name)?;
         validate_topic_spec(&spec)?;
+        if let ReplicaSpec::Computed(param) = &spec.replicas {
+            if param.replication_factor as usize > self.spus.len() {
+                return Err(AdminError::new(
+                    ErrorCode::TopicInvalidConfiguration,
+                    format!(
+                        "replication factor {} exceeds the {} SPU(s) of this cluster",
+                        param.replication_factor,
+                        self.spus.len()
+                    ),
+                ));
+            }
+        }
         let mut topics = self.lock_topics();
         if topics.contains_key(name) {
             return Err(AdminError::new(ErrorCode::TopicAlreadyExists, format!("Topic '{name}' already exists")));

@@ -445,7 +445,7 @@ async fn send_batches(shared: &Arc<Shared>, partition: u32, batches: Vec<OpenBat
                     .iter()
                     .map(|_| match entries.next() {
                         Some(entry) if entry.error_code == ErrorCode::None => Ok(entry.base_offset),
-                        Some(entry) => Err(ClientError::from_code(entry.error_code, format!("producing to {}-{partition}", shared.topic))),
+                        Some(entry) => Err(ClientError::from_code(entry.error_code, &shared.topic, format!("producing to {}-{partition}", shared.topic))),
                         None => Err(ClientError::Protocol("the produce response has fewer entries than the request".into())),
                     })
                     .collect()

@@ -1,0 +1,108 @@
+//! Compiles `tests/c/api_test.c` (which calls every function of
+//! `include/fluvio.h` against an embedded 2-SPU cluster, misuse included)
+//! against the library this test run built, runs it, and runs it again
+//! under valgrind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// Compiles the program into a fresh directory; returns the directory.
+fn build(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The test binary lives in target/<profile>/deps; the libraries one level up.
+    let exe = std::env::current_exe().unwrap();
+    let lib_dir = exe.parent().unwrap().parent().unwrap();
+    let lib = lib_dir.join("libfluvio.a");
+    assert!(lib.exists(), "libfluvio.a not built in {}", lib_dir.display());
+    let build_dir = std::env::temp_dir().join(format!("fluvio-c-api-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&build_dir).unwrap();
+    let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O1", "-g"])
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg("-o")
+        .arg(build_dir.join("api_test"))
+        .arg(root.join("tests/c/api_test.c"))
+        .arg(&lib)
+        .args(["-lpthread", "-ldl", "-lm"])
+        .output()
+        .expect("run cc");
+    assert!(
+        output.status.success(),
+        "cc failed ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    build_dir
+}
+
+/// Runs `command` with its output in files of `dir`, killing it after
+/// `limit`; returns its status (None if killed), stdout and stderr.
+fn run(mut command: Command, dir: &Path, limit: Duration) -> (Option<ExitStatus>, String, String) {
+    let stdout_path = dir.join("stdout");
+    let stderr_path = dir.join("stderr");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_path).unwrap())
+        .stderr(std::fs::File::create(&stderr_path).unwrap())
+        .spawn()
+        .expect("start the C API test");
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = std::fs::read_to_string(&stdout_path).unwrap_or_default();
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+    (status, stdout, stderr)
+}
+
+fn assert_passed(what: &str, (status, stdout, stderr): &(Option<ExitStatus>, String, String), limit: Duration) {
+    match status {
+        None => panic!("{what} did not finish within {limit:?}:\n{stdout}\n{stderr}"),
+        Some(status) => assert!(status.success(), "{what} failed ({status}):\n{stdout}\n{stderr}"),
+    }
+    assert!(stdout.contains("api_test: all ") && stdout.contains(" checks passed"), "{what}:\n{stdout}\n{stderr}");
+}
+
+#[test]
+fn c_api_test_passes() {
+    let dir = build("run");
+    let limit = Duration::from_secs(180);
+    let result = run(Command::new(dir.join("api_test")), &dir, limit);
+    assert_passed("api_test", &result, limit);
+    let stdout = &result.1;
+    assert!(stdout.contains(&format!("version {}", env!("CARGO_PKG_VERSION"))), "{stdout}");
+    assert!(stdout.contains("local cluster with 2 SPUs serving on 127.0.0.1:"), "{stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// No invalid access and no definite leak. The runtime's worker threads are
+/// alive at exit by design, so "possibly lost" thread stacks are allowed.
+#[test]
+fn c_api_test_is_valgrind_clean() {
+    let valgrind = Command::new("valgrind").arg("--version").output();
+    assert!(
+        valgrind.is_ok_and(|o| o.status.success()),
+        "valgrind is not installed: run the suite with scripts/test.sh, which installs it"
+    );
+    let dir = build("valgrind");
+    let limit = Duration::from_secs(900);
+    let mut command = Command::new("valgrind");
+    command
+        .args(["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"])
+        .arg(dir.join("api_test"));
+    let result = run(command, &dir, limit);
+    // Errors and definite leaks make valgrind exit with 99.
+    assert_passed("valgrind api_test", &result, limit);
+    std::fs::remove_dir_all(&dir).ok();
+}
