@@ -4,17 +4,20 @@
 //! interleaved and a client that stops reading only stalls its own
 //! connection.
 
+use std::future::Future;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::protocol::codec::{Encode, Reader, Version};
 use crate::protocol::frame::{decode_request_header, encode_response_frame, split_frame, write_frame, RequestHeader};
 use crate::protocol::spu::StreamFetchResponse;
 use crate::protocol::DecodeError;
+
+use super::Shutdown;
 
 /// Frames queued for one connection's socket before senders wait.
 const OUTBOUND_QUEUE: usize = 64;
@@ -181,6 +184,56 @@ pub fn split(stream: TcpStream, limits: FrameLimits) -> (FrameReader, FrameSende
     let (read, write) = stream.into_split();
     let (alive, reader_gone) = oneshot::channel();
     (FrameReader::new(read, limits, alive), spawn_writer(write, reader_gone))
+}
+
+/// Accepts connections until `shutdown`, serving each with `serve` in a
+/// task of its own that also ends at shutdown.
+pub async fn accept_loop<F, Fut>(listener: TcpListener, shutdown: Shutdown, serve: F)
+where
+    F: Fn(TcpStream) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.wait() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let connection = serve(stream);
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = connection => {}
+                _ = shutdown.wait() => {}
+            }
+        });
+    }
+}
+
+/// The next request of a connection, decoded with `decode`; `None` when the
+/// connection is over: the peer closed it, or sent a frame that cannot be
+/// decoded (the stream cannot be trusted past it), which is logged as `who`'s.
+pub async fn next_request<R>(
+    reader: &mut FrameReader,
+    who: &str,
+    decode: impl Fn(&RequestHeader, &mut Reader<'_>) -> Result<R, DecodeError>,
+) -> Option<(RequestHeader, R)> {
+    let frame = match reader.next_frame().await {
+        Ok(frame) => frame,
+        Err(ReadEnd::Closed) => return None,
+        Err(ReadEnd::Error(why)) => {
+            eprintln!("fluvio-local: {who} connection dropped: {why}");
+            return None;
+        }
+    };
+    let decoded = parse_header(&frame).and_then(|(header, mut body)| Ok((header.clone(), decode(&header, &mut body)?)));
+    match decoded {
+        Ok(decoded) => Some(decoded),
+        Err(e) => {
+            eprintln!("fluvio-local: {who} connection dropped: undecodable request: {e}");
+            None
+        }
+    }
 }
 
 /// Decodes a request frame's header; the body follows in the returned reader.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::connection::{parse_header, split, FrameLimits, FrameSender, ReadEnd};
+use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender};
 use super::state::{ClusterState, MetadataEvent};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
@@ -34,46 +34,12 @@ fn api_versions() -> ApiVersionsResponse {
 }
 
 pub async fn serve(listener: TcpListener, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = shutdown.wait() => return,
-        };
-        let Ok((stream, _)) = accepted else { continue };
-        let state = state.clone();
-        let shutdown = shutdown.clone();
-        tokio::spawn(async move {
-            tokio::select! {
-                _ = connection(stream, state, limits) => {}
-                _ = shutdown.wait() => {}
-            }
-        });
-    }
+    accept_loop(listener, shutdown, |stream| connection(stream, state.clone(), limits)).await
 }
 
 async fn connection(stream: tokio::net::TcpStream, state: Arc<ClusterState>, limits: FrameLimits) {
     let (mut reader, sender) = split(stream, limits);
-    loop {
-        let frame = match reader.next_frame().await {
-            Ok(frame) => frame,
-            Err(ReadEnd::Closed) => return,
-            Err(ReadEnd::Error(why)) => {
-                eprintln!("fluvio-local: SC connection dropped: {why}");
-                return;
-            }
-        };
-        let request = parse_header(&frame).and_then(|(header, mut body)| {
-            let request = ScRequest::decode(&header, &mut body)?;
-            Ok((header, request))
-        });
-        let (header, request) = match request {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                // The stream cannot be trusted past a frame we do not understand.
-                eprintln!("fluvio-local: SC connection dropped: undecodable request: {e}");
-                return;
-            }
-        };
+    while let Some((header, request)) = next_request(&mut reader, "SC", ScRequest::decode).await {
         if !handle(&state, &sender, &header, request).await {
             return;
         }

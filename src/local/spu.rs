@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-use super::connection::{parse_header, split, FrameLimits, FrameSender, ReadEnd};
+use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
@@ -46,21 +46,7 @@ struct Spu {
 
 pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, limits: FrameLimits, cut_batches: bool, shutdown: Shutdown) {
     let spu = Spu { id, state, cut_batches };
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = shutdown.wait() => return,
-        };
-        let Ok((stream, _)) = accepted else { continue };
-        let spu = spu.clone();
-        let shutdown = shutdown.clone();
-        tokio::spawn(async move {
-            tokio::select! {
-                _ = connection(spu, stream, limits) => {}
-                _ = shutdown.wait() => {}
-            }
-        });
-    }
+    accept_loop(listener, shutdown, |stream| connection(spu.clone(), stream, limits)).await
 }
 
 /// The stream sessions of one connection, by session id.
@@ -73,26 +59,8 @@ struct Sessions {
 async fn connection(spu: Spu, stream: tokio::net::TcpStream, limits: FrameLimits) {
     let (mut reader, sender) = split(stream, limits);
     let sessions = Arc::new(Mutex::new(Sessions { next_id: 1, ..Sessions::default() }));
-    loop {
-        let frame = match reader.next_frame().await {
-            Ok(frame) => frame,
-            Err(ReadEnd::Closed) => return,
-            Err(ReadEnd::Error(why)) => {
-                eprintln!("fluvio-local: SPU {} connection dropped: {why}", spu.id);
-                return;
-            }
-        };
-        let decoded = parse_header(&frame).and_then(|(header, mut body)| {
-            let request = SpuRequest::decode(&header, &mut body)?;
-            Ok((header, request))
-        });
-        let (header, request) = match decoded {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                eprintln!("fluvio-local: SPU {} connection dropped: undecodable request: {e}", spu.id);
-                return;
-            }
-        };
+    let who = format!("SPU {}", spu.id);
+    while let Some((header, request)) = next_request(&mut reader, &who, SpuRequest::decode).await {
         if !handle(&spu, &sender, &sessions, &header, request).await {
             return;
         }
