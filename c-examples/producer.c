@@ -1,6 +1,6 @@
 /* producer: sends records to a topic and waits until the cluster has them.
  *
- *   FLUVIO_ENDPOINT=127.0.0.1:9003 ./producer [topic] [count]
+ *   FLUVIO_ENDPOINT=127.0.0.1:9003 ./producer [topic] [count] [none|gzip|snappy|lz4|zstd]
  *
  * Without FLUVIO_ENDPOINT it connects to 127.0.0.1:9003. */
 #include <stdio.h>
@@ -17,6 +17,12 @@ static int fail(const char *what, fluvio_status status) {
 int main(int argc, char **argv) {
     const char *topic = argc > 1 ? argv[1] : "greetings";
     int count = argc > 2 ? atoi(argv[2]) : 10;
+    const char *codec = argc > 3 ? argv[3] : "lz4";
+    const char *codecs[] = {"none", "gzip", "snappy", "lz4", "zstd"}; /* FLUVIO_COMPRESSION_* order */
+    fluvio_compression compression = 99;
+    for (unsigned i = 0; i < sizeof codecs / sizeof codecs[0]; i++) {
+        if (strcmp(codec, codecs[i]) == 0) compression = i;
+    }
 
     struct fluvio_client *client = NULL;
     fluvio_status status = fluvio_connect(NULL, &client);
@@ -29,9 +35,14 @@ int main(int argc, char **argv) {
         return fail("create topic", status);
     }
 
-    /* Defaults: 16 KiB batches, 100 ms linger. Compress batches with lz4. */
+    /* Defaults: 16 KiB batches, 100 ms linger, no compression. */
     struct fluvio_producer_config *config = fluvio_producer_config_new();
-    fluvio_producer_config_set_compression(config, FLUVIO_COMPRESSION_LZ4);
+    status = fluvio_producer_config_set_compression(config, compression);
+    if (status != FLUVIO_OK) {
+        fluvio_producer_config_free(config);
+        fluvio_client_free(client);
+        return fail("compression", status);
+    }
     struct fluvio_producer *producer = NULL;
     status = fluvio_topic_producer(client, topic, config, &producer);
     fluvio_producer_config_free(config); /* the producer keeps a copy */
@@ -62,8 +73,8 @@ int main(int argc, char **argv) {
         int64_t offset = 0;
         status = fluvio_delivery_wait(delivery, 5000, &partition, &offset);
         if (status == FLUVIO_OK) {
-            printf("produced %d records to %s; the last is at partition %u offset %lld\n",
-                   count + 1, topic, partition, (long long)offset);
+            printf("produced %d records to %s (%s); the last is at partition %u offset %lld\n",
+                   count + 1, topic, codec, partition, (long long)offset);
         }
     }
     int rc = status == FLUVIO_OK ? 0 : fail("produce", status);

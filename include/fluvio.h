@@ -429,7 +429,7 @@ enum fluvio_status fluvio_consumer_stream(struct fluvio_consumer *consumer,
  * next record. On FLUVIO_OK `*out` owns the record (free it with
  * `fluvio_record_free`); otherwise `*out` is set to NULL.
  *
- * Returns FLUVIO_ERR_TIMEOUT when no record arrived in time (the stream
+ * Returns FLUVIO_ERR_TIMEOUT (also named FLUVIO_TIMEOUT) when no record arrived in time (the stream
  * stays usable), FLUVIO_ERR_CLOSED after the stream ended, or the error
  * that ended it (for example FLUVIO_ERR_SERVER when the topic was deleted,
  * FLUVIO_ERR_CONNECTION when the cluster went away).
@@ -888,4 +888,6 @@ const char *fluvio_version(void);
 typedef enum fluvio_status fluvio_status;
 typedef struct fluvio_offset fluvio_offset;
 typedef struct fluvio_record_in fluvio_record_in;
+/* The name the API overview uses for a timed-out wait. */
+#define FLUVIO_TIMEOUT FLUVIO_ERR_TIMEOUT
 #endif  /* FLUVIO_H_TYPEDEFS */

@@ -78,18 +78,21 @@ fn run_examples(build_dir: &Path, wrapper: &[&str], check: impl FnOnce(&str)) ->
 /// client reads it: every record with its key and value, keyed records on the
 /// partition the official partitioner picks, values on the partitions the C
 /// callback chose.
-fn official_client_reads_what_c_wrote(endpoint: &str) {
+const CODECS: [&str; 5] = ["none", "gzip", "snappy", "lz4", "zstd"];
+
+fn official_client_reads_what_c_wrote(endpoint: &str, started_ms: i64) {
     use fluvio_official::consumer::ConsumerConfigExtBuilder;
     use futures_util::StreamExt;
 
-    let read_all = |topic: &'static str, partitions: u32, count: usize| {
+    let read_all = |topic: &str, partitions: u32, count: usize| {
+        let topic = topic.to_string();
         let endpoint = endpoint.to_string();
         tokio::runtime::Runtime::new().unwrap().block_on(async move {
             let fluvio = support::official_client(&endpoint).await;
             let mut records = Vec::new();
             for partition in 0..partitions {
                 let config = ConsumerConfigExtBuilder::default()
-                    .topic(topic.to_string())
+                    .topic(topic.clone())
                     .partition(partition)
                     .offset_start(fluvio_official::Offset::beginning())
                     .disable_continuous(true)
@@ -98,6 +101,8 @@ fn official_client_reads_what_c_wrote(endpoint: &str) {
                 let mut stream = fluvio.consumer_with_config(config).await.unwrap();
                 while let Some(record) = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next()).await.unwrap() {
                     let record = record.unwrap();
+                    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+                    assert!((started_ms..=now).contains(&record.timestamp()), "{topic}: timestamp {} not from this run", record.timestamp());
                     records.push((partition, record.key().map(<[u8]>::to_vec), String::from_utf8(record.value().to_vec()).unwrap()));
                 }
             }
@@ -105,14 +110,17 @@ fn official_client_reads_what_c_wrote(endpoint: &str) {
             records
         })
     };
-    let greetings = read_all("greetings", 2, 26);
     let partitioner = fluvio::producer::SipHashRoundRobin::default();
-    for i in 0..25 {
-        let key = format!("user-{}", i % 3);
-        let expected = fluvio::producer::Partitioner::partition(&partitioner, Some(key.as_bytes()), b"", 2);
-        assert!(greetings.contains(&(expected, Some(key.into_bytes()), format!("hello {i}"))), "hello {i}: {greetings:?}");
+    let topics = std::iter::once(("greetings".to_string(), 25)).chain(CODECS.iter().map(|c| (format!("codec-{c}"), 20)));
+    for (topic, count) in topics {
+        let records = read_all(&topic, 2, count + 1);
+        for i in 0..count {
+            let key = format!("user-{}", i % 3);
+            let expected = fluvio::producer::Partitioner::partition(&partitioner, Some(key.as_bytes()), b"", 2);
+            assert!(records.contains(&(expected, Some(key.into_bytes()), format!("hello {i}"))), "{topic} hello {i}: {records:?}");
+        }
+        assert!(records.iter().any(|(_, key, value)| key.is_none() && value == "goodbye"), "{topic}");
     }
-    assert!(greetings.iter().any(|(_, key, value)| key.is_none() && value == "goodbye"));
     let sorted = read_all("sorted", 2, 4);
     for (partition, value) in [(0, "42 is a number"), (1, "apples"), (0, "7 days"), (1, "zebra")] {
         assert!(sorted.contains(&(partition, None, value.to_string())), "{value}: {sorted:?}");
@@ -122,14 +130,26 @@ fn official_client_reads_what_c_wrote(endpoint: &str) {
 #[test]
 fn c_examples_build_and_run() {
     let build_dir = build_examples("run");
-    let stdout = run_examples(&build_dir, &[], official_client_reads_what_c_wrote);
+    let started_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let stdout = run_examples(&build_dir, &[], |endpoint| {
+        // The C producer once more per codec, for the official consumer to read.
+        for codec in CODECS {
+            let output = Command::new(build_dir.join("producer"))
+                .args([&format!("codec-{codec}"), "20", codec])
+                .env("FLUVIO_ENDPOINT", endpoint)
+                .output()
+                .expect("run producer");
+            assert_success(&format!("producer {codec}"), &output);
+        }
+        official_client_reads_what_c_wrote(endpoint, started_ms);
+    });
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains(&format!("libfluvio {}", env!("CARGO_PKG_VERSION"))), "{stdout}");
     assert!(stdout.contains("status 0 is FLUVIO_OK"), "{stdout}");
     assert!(stdout.contains("local cluster serving on 127.0.0.1:"), "{stdout}");
     assert!(stdout.contains("start with a NULL out-pointer: FLUVIO_ERR_INVALID_ARGUMENT (out is NULL)"), "{stdout}");
     assert!(stdout.contains("local cluster stopped"), "{stdout}");
-    assert!(stdout.contains("produced 26 records to greetings; the last is at partition"), "{stdout}");
+    assert!(stdout.contains("produced 26 records to greetings (lz4); the last is at partition"), "{stdout}");
     assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
     for i in 0..25 {
         assert!(stdout.contains(&format!(" hello {i} ")), "record {i} missing:\n{stdout}");

@@ -68,6 +68,7 @@ async fn our_producer_to_official_consumer_and_back() {
     // The official consumer reads exactly that.
     let official = official_client(&cluster.endpoint()).await;
     let mut seen = Vec::new();
+    let mut official_timestamps = std::collections::HashMap::new();
     for partition in 0..PARTITIONS {
         let expected = sent.iter().filter(|s| s.0 == partition).count();
         let config = ConsumerConfigExtBuilder::default()
@@ -79,6 +80,7 @@ async fn our_producer_to_official_consumer_and_back() {
         let mut stream = official.consumer_with_config(config).await.unwrap();
         for _ in 0..expected {
             let r = tokio::time::timeout(Duration::from_secs(20), stream.next()).await.unwrap().unwrap().unwrap();
+            official_timestamps.insert((r.partition(), r.offset()), r.timestamp());
             seen.push((r.partition(), r.offset(), r.key().map(<[u8]>::to_vec), r.value().to_vec()));
         }
     }
@@ -91,6 +93,8 @@ async fn our_producer_to_official_consumer_and_back() {
     assert_eq!(ours_flat, sent);
     let now = fluvio::producer::now_ms();
     assert!(ours.iter().all(|r| r.timestamp > now - 60_000 && r.timestamp <= now));
+    // Both consumers see the timestamps our producer set.
+    assert!(ours.iter().all(|r| official_timestamps[&(r.partition, r.offset)] == r.timestamp));
 
     // The official producer writes; ours reads; keyed records share partitions.
     let producer = official.topic_producer_with_config("theirs", TopicProducerConfigBuilder::default().build().unwrap()).await.unwrap();

@@ -230,7 +230,7 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
 /// next record. On FLUVIO_OK `*out` owns the record (free it with
 /// `fluvio_record_free`); otherwise `*out` is set to NULL.
 ///
-/// Returns FLUVIO_ERR_TIMEOUT when no record arrived in time (the stream
+/// Returns FLUVIO_ERR_TIMEOUT (also named FLUVIO_TIMEOUT) when no record arrived in time (the stream
 /// stays usable), FLUVIO_ERR_CLOSED after the stream ended, or the error
 /// that ended it (for example FLUVIO_ERR_SERVER when the topic was deleted,
 /// FLUVIO_ERR_CONNECTION when the cluster went away).
