@@ -18,10 +18,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use fluvio_official::metadata::partition::PartitionSpec;
 use fluvio_official::metadata::topic::TopicSpec;
-use fluvio_official::{Compression, Fluvio, Offset, RecordKey, TopicProducerConfigBuilder};
+use fluvio_official::{Compression, Fluvio, Offset};
 use serde_json::Value;
 
-use support::{official_client, official_consume, start_cluster};
+use support::{official_client, official_consume, official_produce, start_cluster};
 
 const PARTITIONS: u32 = 3;
 /// How long one run of the Python script may take (its own watchdog fires
@@ -261,33 +261,19 @@ fn assert_python_saw(expected: &[Produced], seen: &[PySeen], produced_after: i64
 /// The official Rust client produces `count` records: keyed `key-(i % 17)`
 /// when i % 3 == 0, an empty key when i % 3 == 1, no key otherwise.
 async fn rust_produce(fluvio: &Fluvio, topic: &str, codec: Compression, count: usize, tag: &str) -> Vec<Produced> {
-    let config = TopicProducerConfigBuilder::default()
-        .compression(codec)
-        .linger(Duration::from_millis(5))
-        .build()
-        .expect("producer config");
-    let producer = fluvio.topic_producer_with_config(topic, config).await.expect("producer");
-    let mut pending = Vec::with_capacity(count);
-    for i in 0..count {
+    let records = (0..count).map(|i| {
         let key = match i % 3 {
             0 => Some(format!("key-{}", i % 17).into_bytes()),
             1 => Some(Vec::new()),
             _ => None,
         };
-        let value = format!("{tag}-{i}-{}", "y".repeat(i % 40)).into_bytes();
-        let sent = match &key {
-            Some(k) => producer.send(k.clone(), value.clone()).await,
-            None => producer.send(RecordKey::NULL, value.clone()).await,
-        };
-        pending.push((key, value, sent.expect("send")));
-    }
-    producer.flush().await.expect("flush");
-    let mut produced = Vec::with_capacity(count);
-    for (key, value, output) in pending {
-        let metadata = output.wait().await.expect("delivery");
-        produced.push(Produced { partition: metadata.partition_id(), offset: metadata.offset(), key, value });
-    }
-    produced
+        (key, format!("{tag}-{i}-{}", "y".repeat(i % 40)).into_bytes())
+    });
+    official_produce(fluvio, topic, codec, records)
+        .await
+        .into_iter()
+        .map(|s| Produced { partition: s.partition, offset: s.offset, key: s.key, value: s.value })
+        .collect()
 }
 
 /// Acknowledged offsets of every partition are dense from `from`, and every

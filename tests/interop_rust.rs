@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use fluvio_official::metadata::topic::TopicSpec;
 use fluvio_official::{Compression, Fluvio, Offset, RecordKey, TopicProducerConfigBuilder};
 
-use support::{official_client, official_consume, start_cluster, ServerProcess, Seen};
+use support::{official_client, official_consume, official_produce, start_cluster, ServerProcess, Seen};
 
 const PARTITIONS: u32 = 3;
 
@@ -27,29 +27,11 @@ async fn create_topic(fluvio: &Fluvio, name: &str, partitions: u32) {
 /// what each should look like, with the partition and offset the cluster
 /// acknowledged.
 async fn produce(fluvio: &Fluvio, topic: &str, codec: Compression, count: usize, tag: &str) -> Vec<Seen> {
-    let config = TopicProducerConfigBuilder::default()
-        .compression(codec)
-        .linger(Duration::from_millis(5))
-        .build()
-        .expect("producer config");
-    let producer = fluvio.topic_producer_with_config(topic, config).await.expect("producer");
-    let mut pending = Vec::with_capacity(count);
-    for i in 0..count {
+    let records = (0..count).map(|i| {
         let key = (i % 2 == 0).then(|| format!("key-{}", i % 17).into_bytes());
-        let value = format!("{tag}-{i}-{}", "x".repeat(i % 50)).into_bytes();
-        let sent = match &key {
-            Some(k) => producer.send(k.clone(), value.clone()).await,
-            None => producer.send(RecordKey::NULL, value.clone()).await,
-        };
-        pending.push((key, value, sent.expect("send")));
-    }
-    producer.flush().await.expect("flush");
-    let mut expected = Vec::with_capacity(count);
-    for (key, value, output) in pending {
-        let metadata = output.wait().await.expect("delivery");
-        expected.push(Seen { partition: metadata.partition_id(), offset: metadata.offset(), key, value, timestamp: 0 });
-    }
-    expected
+        (key, format!("{tag}-{i}-{}", "x".repeat(i % 50)).into_bytes())
+    });
+    official_produce(fluvio, topic, codec, records).await
 }
 
 fn by_partition(records: &[Seen]) -> BTreeMap<u32, Vec<Seen>> {

@@ -9,7 +9,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender};
 use super::state::{ClusterState, MetadataEvent};
 use super::Shutdown;
-use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
+use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
 use crate::protocol::codec::Version;
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::frame::RequestHeader;
@@ -20,17 +20,13 @@ use crate::protocol::spu::ReplicaKey;
 pub const PLATFORM_VERSION: &str = "0.18.1";
 
 fn api_versions() -> ApiVersionsResponse {
-    let key = |api_key: u16, min_version, max_version| ApiVersionKey { api_key: api_key as i16, min_version, max_version };
-    ApiVersionsResponse {
-        error_code: ErrorCode::None,
-        api_keys: vec![
-            key(api_key::CREATE, 11, SC_VERSION),
-            key(api_key::DELETE, 11, SC_VERSION),
-            key(api_key::LIST, 15, SC_VERSION),
-            key(api_key::WATCH, 15, SC_VERSION),
-        ],
-        platform_version: PlatformVersion::new(PLATFORM_VERSION).expect("semver"),
-    }
+    let keys = [
+        (api_key::CREATE, 11, SC_VERSION),
+        (api_key::DELETE, 11, SC_VERSION),
+        (api_key::LIST, 15, SC_VERSION),
+        (api_key::WATCH, 15, SC_VERSION),
+    ];
+    ApiVersionsResponse::listing(&keys, PlatformVersion::new(PLATFORM_VERSION).expect("semver"))
 }
 
 pub async fn serve(listener: TcpListener, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {

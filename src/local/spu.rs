@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
-use crate::protocol::api_versions::{ApiVersionKey, ApiVersionsResponse, PlatformVersion};
+use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
 use crate::protocol::codec::Version;
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::frame::RequestHeader;
@@ -22,17 +22,14 @@ use crate::protocol::spu::*;
 const ACK_QUEUE: usize = 16;
 
 fn api_versions() -> ApiVersionsResponse {
-    let key = |api_key: u16, min_version, max_version| ApiVersionKey { api_key: api_key as i16, min_version, max_version };
-    ApiVersionsResponse {
-        error_code: ErrorCode::None,
-        api_keys: vec![
-            key(api_key::PRODUCE, 0, SPU_VERSION),
-            key(api_key::FETCH_OFFSETS, 0, SPU_VERSION),
-            key(api_key::STREAM_FETCH, 18, SPU_VERSION),
-            key(api_key::UPDATE_OFFSETS, 0, 0),
-        ],
-        platform_version: PlatformVersion::default(),
-    }
+    let keys = [
+        (api_key::PRODUCE, 0, SPU_VERSION),
+        (api_key::FETCH_OFFSETS, 0, SPU_VERSION),
+        (api_key::STREAM_FETCH, 18, SPU_VERSION),
+        (api_key::UPDATE_OFFSETS, 0, 0),
+    ];
+    // The official SPU reports platform 0.0.0; clients ignore it.
+    ApiVersionsResponse::listing(&keys, PlatformVersion::default())
 }
 
 /// The SPU this listener is.

@@ -31,6 +31,15 @@ crate::wire_struct! {
 }
 
 impl ApiVersionsResponse {
+    /// A successful answer listing `(api key, min version, max version)`.
+    pub fn listing(keys: &[(u16, Version, Version)], platform_version: PlatformVersion) -> Self {
+        let api_keys = keys
+            .iter()
+            .map(|&(api_key, min_version, max_version)| ApiVersionKey { api_key: api_key as i16, min_version, max_version })
+            .collect();
+        ApiVersionsResponse { error_code: ErrorCode::None, api_keys, platform_version }
+    }
+
     /// The version to speak for request `R`: the highest both sides know,
     /// or `None` when the peer does not list `R`'s key compatibly.
     pub fn version_for<R: Request>(&self) -> Option<Version> {

@@ -68,6 +68,38 @@ pub async fn official_consume(
     seen
 }
 
+/// Sends `records` (key, value) with the official Rust producer using
+/// `codec` and a 5 ms linger, flushes, and returns each record as a `Seen`
+/// with the partition and offset the cluster acknowledged (timestamp 0).
+pub async fn official_produce(
+    fluvio: &fluvio_official::Fluvio,
+    topic: &str,
+    codec: fluvio_official::Compression,
+    records: impl IntoIterator<Item = (Option<Vec<u8>>, Vec<u8>)>,
+) -> Vec<Seen> {
+    let config = fluvio_official::TopicProducerConfigBuilder::default()
+        .compression(codec)
+        .linger(std::time::Duration::from_millis(5))
+        .build()
+        .expect("producer config");
+    let producer = fluvio.topic_producer_with_config(topic, config).await.expect("producer");
+    let mut pending = Vec::new();
+    for (key, value) in records {
+        let sent = match &key {
+            Some(k) => producer.send(k.clone(), value.clone()).await,
+            None => producer.send(fluvio_official::RecordKey::NULL, value.clone()).await,
+        };
+        pending.push((key, value, sent.expect("send")));
+    }
+    producer.flush().await.expect("flush");
+    let mut produced = Vec::with_capacity(pending.len());
+    for (key, value, output) in pending {
+        let metadata = output.wait().await.expect("delivery");
+        produced.push(Seen { partition: metadata.partition_id(), offset: metadata.offset(), key, value, timestamp: 0 });
+    }
+    produced
+}
+
 /// A `fluvio-local` process, killed (SIGKILL) when dropped.
 pub struct ServerProcess {
     pub child: Child,
