@@ -444,7 +444,7 @@ macro_rules! wire_struct {
     };
     (@in_range $version:ident) => { true };
     (@in_range $version:ident [$min:expr, $max:expr]) => {
-        $version >= $min && $version <= $max
+        ($min..=$max).contains(&$version)
     };
 }
 

@@ -23,7 +23,7 @@ pub fn doc_bytes(text: &str) -> Vec<u8> {
             out.extend_from_slice(ascii.as_bytes());
         } else if let Some((byte, count)) = token.split_once('×') {
             let byte = u8::from_str_radix(byte, 16).expect(token);
-            out.extend(std::iter::repeat(byte).take(count.parse().expect(token)));
+            out.extend(std::iter::repeat_n(byte, count.parse().expect(token)));
         } else {
             out.push(u8::from_str_radix(token, 16).unwrap_or_else(|_| panic!("bad hex token {token:?}")));
         }

@@ -68,6 +68,8 @@ crate::wire_enum! {
 }
 
 /// Any request an SPU listener accepts, decoded at its header's version.
+// Produce is large, but one request is decoded and handled at a time.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpuRequest {
     ApiVersions(crate::protocol::api_versions::ApiVersionsRequest),
