@@ -3,6 +3,8 @@
 //! against the library this test run built, runs it, and runs it again
 //! under valgrind.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -10,11 +12,7 @@ use std::time::{Duration, Instant};
 /// Compiles the program into a fresh directory; returns the directory.
 fn build(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // The test binary lives in target/<profile>/deps; the libraries one level up.
-    let exe = std::env::current_exe().unwrap();
-    let lib_dir = exe.parent().unwrap().parent().unwrap();
-    let lib = lib_dir.join("libfluvio.a");
-    assert!(lib.exists(), "libfluvio.a not built in {}", lib_dir.display());
+    let lib = support::library_dir().join("libfluvio.a");
     let build_dir = std::env::temp_dir().join(format!("fluvio-c-api-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&build_dir).unwrap();
     let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
@@ -86,21 +84,14 @@ fn c_api_test_passes() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// No invalid access and no definite leak. The runtime's worker threads are
-/// alive at exit by design, so "possibly lost" thread stacks are allowed.
+/// Clean under valgrind (see `support::VALGRIND`).
 #[test]
 fn c_api_test_is_valgrind_clean() {
-    let valgrind = Command::new("valgrind").arg("--version").output();
-    assert!(
-        valgrind.is_ok_and(|o| o.status.success()),
-        "valgrind is not installed: run the suite with scripts/test.sh, which installs it"
-    );
+    support::require_valgrind();
     let dir = build("valgrind");
     let limit = Duration::from_secs(900);
-    let mut command = Command::new("valgrind");
-    command
-        .args(["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"])
-        .arg(dir.join("api_test"));
+    let mut command = Command::new(support::VALGRIND[0]);
+    command.args(&support::VALGRIND[1..]).arg(dir.join("api_test"));
     let result = run(command, &dir, limit);
     // Errors and definite leaks make valgrind exit with 99.
     assert_passed("valgrind api_test", &result, limit);

@@ -13,10 +13,7 @@ use support::ServerProcess;
 /// Builds the examples into a fresh directory; returns it.
 fn build_examples(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // The test binary lives in target/<profile>/deps; the libraries one level up.
-    let exe = std::env::current_exe().unwrap();
-    let lib_dir = exe.parent().unwrap().parent().unwrap();
-    assert!(lib_dir.join("libfluvio.a").exists(), "libfluvio.a not built in {}", lib_dir.display());
+    let lib_dir = support::library_dir();
     let build_dir = std::env::temp_dir().join(format!("fluvio-c-examples-{name}-{}", std::process::id()));
     let output = Command::new("make")
         .arg("-C")
@@ -159,18 +156,12 @@ fn c_examples_build_and_run() {
     assert!(stdout.contains("the partitioner was called 4 times"), "{stdout}");
 }
 
-/// No invalid access and no definite leak. The runtime's worker threads are
-/// alive at exit by design, so "possibly lost" thread stacks are allowed.
+/// Clean under valgrind (see `support::VALGRIND`).
 #[test]
 fn c_examples_are_valgrind_clean() {
-    let valgrind = Command::new("valgrind").arg("--version").output();
-    assert!(
-        valgrind.is_ok_and(|o| o.status.success()),
-        "valgrind is not installed: run the suite with scripts/test.sh, which installs it"
-    );
+    support::require_valgrind();
     let build_dir = build_examples("valgrind");
-    let valgrind = ["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"];
-    let stdout = run_examples(&build_dir, &valgrind, |_| {});
+    let stdout = run_examples(&build_dir, &support::VALGRIND, |_| {});
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
 }

@@ -260,36 +260,16 @@ impl Producer {
     /// batch opened so far is acknowledged or failed. Returns the first
     /// failure since the previous flush.
     pub fn flush(&self, timeout: Duration) -> Result<()> {
-        let shared = &self.shared;
-        for queue in &shared.queues {
-            lock(&queue.state).flush = true;
-            queue.wake.notify_one();
-        }
-        let outstanding = lock(&shared.outstanding);
-        let (outstanding, result) = shared
-            .all_resolved
-            .wait_timeout_while(outstanding, timeout, |n| *n > 0)
-            .unwrap_or_else(|p| p.into_inner());
-        if result.timed_out() {
-            return Err(ClientError::Timeout(format!("{} batches not acknowledged within {timeout:?}", *outstanding)));
-        }
-        drop(outstanding);
-        match lock(&shared.first_error).take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        self.shared.flush(timeout)
     }
 
-    /// Flushes (up to `timeout`), then stops the dispatchers. Records not
-    /// delivered by then fail with `Closed`.
+    /// Flushes (up to `timeout`), then stops the dispatchers once they have
+    /// sent what is still queued and their requests in flight are answered.
     pub async fn close(mut self, timeout: Duration) -> Result<()> {
         let shared = self.shared.clone();
-        let flushed = tokio::task::spawn_blocking(move || {
-            let producer = Producer { shared, dispatchers: Vec::new() };
-            producer.flush(timeout)
-        })
-        .await
-        .unwrap_or_else(|e| Err(ClientError::Protocol(format!("flush panicked: {e}"))));
+        let flushed = tokio::task::spawn_blocking(move || shared.flush(timeout))
+            .await
+            .unwrap_or_else(|e| Err(ClientError::Protocol(format!("flush panicked: {e}"))));
         self.shutdown();
         for dispatcher in std::mem::take(&mut self.dispatchers) {
             let _ = dispatcher.await;
@@ -326,6 +306,25 @@ fn topic_codec(algorithm: CompressionAlgorithm) -> Compression {
 }
 
 impl Shared {
+    /// See `Producer::flush`.
+    fn flush(&self, timeout: Duration) -> Result<()> {
+        for queue in &self.queues {
+            lock(&queue.state).flush = true;
+            queue.wake.notify_one();
+        }
+        let outstanding = lock(&self.outstanding);
+        let (outstanding, result) =
+            self.all_resolved.wait_timeout_while(outstanding, timeout, |n| *n > 0).unwrap_or_else(|p| p.into_inner());
+        if result.timed_out() {
+            return Err(ClientError::Timeout(format!("{} batches not acknowledged within {timeout:?}", *outstanding)));
+        }
+        drop(outstanding);
+        match lock(&self.first_error).take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     fn resolve(&self, batch: &OpenBatch, result: std::result::Result<i64, ClientError>) {
         if let Err(e) = &result {
             lock(&self.first_error).get_or_insert_with(|| e.clone());

@@ -100,6 +100,29 @@ pub async fn official_produce(
     produced
 }
 
+/// The directory holding the `libfluvio.a` this test run links against:
+/// the test binary lives in target/<profile>/deps, the libraries one level up.
+pub fn library_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let lib_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+    assert!(lib_dir.join("libfluvio.a").exists(), "libfluvio.a not built in {}", lib_dir.display());
+    lib_dir
+}
+
+/// valgrind and its arguments for the C tests: no invalid access and no
+/// definite leak (exit 99). The runtime's worker threads are alive at exit
+/// by design, so "possibly lost" thread stacks are allowed.
+pub const VALGRIND: [&str; 5] = ["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"];
+
+/// Fails unless valgrind is installed.
+pub fn require_valgrind() {
+    let valgrind = Command::new("valgrind").arg("--version").output();
+    assert!(
+        valgrind.is_ok_and(|o| o.status.success()),
+        "valgrind is not installed: run the suite with scripts/test.sh, which installs it"
+    );
+}
+
 /// A `fluvio-local` process, killed (SIGKILL) when dropped.
 pub struct ServerProcess {
     pub child: Child,
