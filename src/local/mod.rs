@@ -3,6 +3,7 @@
 //! Official Fluvio clients connect to it as to any Fluvio cluster.
 
 mod connection;
+mod consumer_offsets;
 pub mod log;
 mod sc;
 mod spu;
@@ -18,6 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use consumer_offsets::CONSUMER_OFFSET_TOPIC;
 pub use log::{FsyncPolicy, LogConfig};
 pub use sc::PLATFORM_VERSION;
 pub use state::FIRST_SPU_ID;

@@ -1,6 +1,7 @@
 //! An SPU listener: Produce, FetchOffsets, StreamFetch sessions that push
 //! new batches as they are appended (waiting for each UpdateOffsets
-//! acknowledgement, never cutting a batch), and UpdateOffsets.
+//! acknowledgement, never cutting a batch), UpdateOffsets, and the
+//! consumer-offset calls.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,7 +51,16 @@ pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, lim
 #[derive(Default)]
 struct Sessions {
     next_id: u32,
-    acks: HashMap<u32, mpsc::Sender<i64>>,
+    sessions: HashMap<u32, Session>,
+}
+
+/// One StreamFetch session: where its acknowledgements go, and whose
+/// offsets UpdateConsumerOffset on it commits.
+#[derive(Clone)]
+struct Session {
+    acks: mpsc::Sender<i64>,
+    replica: ReplicaKey,
+    consumer_id: Option<String>,
 }
 
 async fn connection(spu: Spu, stream: tokio::net::TcpStream, limits: FrameLimits) {
@@ -83,7 +93,7 @@ async fn handle(
         SpuRequest::UpdateOffsets(request) => {
             let mut status = Vec::with_capacity(request.offsets.len());
             for update in request.offsets {
-                let ack = lock(sessions).acks.get(&update.session_id).cloned();
+                let ack = lock(sessions).sessions.get(&update.session_id).map(|s| s.acks.clone());
                 let error = match ack {
                     Some(ack) if ack.send(update.offset).await.is_ok() => ErrorCode::None,
                     _ => ErrorCode::FetchSessionNotFoud,
@@ -92,18 +102,59 @@ async fn handle(
             }
             sender.send(id, version, &UpdateOffsetsResponse { status }).await
         }
-        SpuRequest::UpdateConsumerOffset(_) => {
-            let response = UpdateConsumerOffsetResponse { offset: -1, error_code: ErrorCode::OffsetManagementDisabled };
+        SpuRequest::UpdateConsumerOffset(request) => {
+            let session = lock(sessions).sessions.get(&request.session_id).cloned();
+            let response = tokio::task::block_in_place(|| update_consumer_offset(spu, session, request.offset));
             sender.send(id, version, &response).await
         }
-        SpuRequest::DeleteConsumerOffset(_) => {
-            let response = DeleteConsumerOffsetResponse { error_code: ErrorCode::OffsetManagementDisabled };
+        SpuRequest::DeleteConsumerOffset(request) => {
+            let error_code = match leads_consumer_offsets(spu) {
+                Err(code) => code,
+                Ok(()) => tokio::task::block_in_place(|| {
+                    spu.state.consumer_offsets().delete(request.replica_id, request.consumer_id).err().map_or(ErrorCode::None, |(code, _)| code)
+                }),
+            };
+            sender.send(id, version, &DeleteConsumerOffsetResponse { error_code }).await
+        }
+        SpuRequest::FetchConsumerOffsets(request) => {
+            let response = match leads_consumer_offsets(spu) {
+                Err(error_code) => FetchConsumerOffsetsResponse { error_code, consumers: vec![] },
+                Ok(()) => {
+                    // As the official SPU: offsets of partitions that no longer exist are not listed.
+                    let mut consumers = spu.state.consumer_offsets().list(request.filter_opts.as_ref());
+                    consumers.retain(|c| spu.state.partition(&c.replica_id.topic, c.replica_id.partition).is_some());
+                    FetchConsumerOffsetsResponse { error_code: ErrorCode::None, consumers }
+                }
+            };
             sender.send(id, version, &response).await
         }
-        SpuRequest::FetchConsumerOffsets(_) => {
-            let response = FetchConsumerOffsetsResponse { error_code: ErrorCode::OffsetManagementDisabled, consumers: vec![] };
-            sender.send(id, version, &response).await
+    }
+}
+
+/// Commits `offset` for the consumer of stream `session`. Every SPU of the
+/// embedded cluster shares the store, so no forwarding to the leader of
+/// `consumer-offset` is needed (the official SPU forwards).
+fn update_consumer_offset(spu: &Spu, session: Option<Session>, offset: i64) -> UpdateConsumerOffsetResponse {
+    let failed = |error_code| UpdateConsumerOffsetResponse { offset: 0, error_code };
+    let Some(session) = session else { return failed(ErrorCode::FetchSessionNotFoud) };
+    let Some(consumer_id) = session.consumer_id else {
+        return failed(ErrorCode::Other("stream without consumer id".into()));
+    };
+    match spu.state.consumer_offsets().update(session.replica, consumer_id, offset) {
+        Ok(()) => UpdateConsumerOffsetResponse { offset, error_code: ErrorCode::None },
+        Err((code, why)) => {
+            eprintln!("fluvio-local: storing a consumer offset failed: {why}");
+            failed(code)
         }
+    }
+}
+
+/// Listing and deleting consumer offsets is answered by the leader of
+/// `consumer-offset`-0 only, as by the official SPUs.
+fn leads_consumer_offsets(spu: &Spu) -> Result<(), ErrorCode> {
+    match spu.state.partition(crate::local::CONSUMER_OFFSET_TOPIC, 0) {
+        Some(p) if p.leader == spu.id && !p.is_deleted() => Ok(()),
+        _ => Err(ErrorCode::PartitionNotLeader),
     }
 }
 
@@ -213,17 +264,22 @@ async fn start_stream(
         Err(code) => return sender.send(id, version, &error_frame(&request, 0, code)).await,
     };
     let (ack_tx, ack_rx) = mpsc::channel(ACK_QUEUE);
+    let session = Session {
+        acks: ack_tx,
+        replica: ReplicaKey::new(request.topic.clone(), request.partition),
+        consumer_id: request.consumer_id.clone(),
+    };
     let stream_id = {
         let mut sessions = lock(sessions);
         let stream_id = sessions.next_id;
         sessions.next_id = sessions.next_id.wrapping_add(1).max(1);
-        sessions.acks.insert(stream_id, ack_tx);
+        sessions.sessions.insert(stream_id, session);
         stream_id
     };
     let (sender, sessions, cut_batches) = (sender.clone(), sessions.clone(), spu.cut_batches);
     tokio::spawn(async move {
         stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches).await;
-        lock(&sessions).acks.remove(&stream_id);
+        lock(&sessions).sessions.remove(&stream_id);
     });
     true
 }

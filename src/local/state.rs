@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{broadcast, watch};
 
+use super::consumer_offsets::{ConsumerOffsets, CONSUMER_OFFSET_TOPIC};
 use super::log::{AppendError, LogConfig, PartitionLog};
 use crate::protocol::codec::{Decode, Encode};
 use crate::protocol::error_code::ErrorCode;
@@ -268,6 +269,7 @@ pub struct ClusterState {
     log_config: LogConfig,
     topics: Mutex<BTreeMap<String, Topic>>,
     events: broadcast::Sender<MetadataEvent>,
+    consumer_offsets: ConsumerOffsets,
 }
 
 impl ClusterState {
@@ -281,6 +283,7 @@ impl ClusterState {
             log_config,
             topics: Mutex::new(BTreeMap::new()),
             events,
+            consumer_offsets: ConsumerOffsets::default(),
         };
         let stored = match fs::read(data_dir.join(TOPICS_FILE)) {
             Ok(bytes) => Vec::<StoredTopic>::from_bytes(&bytes, STORE_VERSION)
@@ -295,7 +298,29 @@ impl ClusterState {
                 topics.insert(name, topic);
             }
         }
+        state.attach_consumer_offsets()?;
         Ok(state)
+    }
+
+    /// Creates the system topic `consumer-offset` if missing (its single
+    /// partition led by the first SPU, as clients expect to find it in the
+    /// partition metadata) and loads the offsets it holds.
+    fn attach_consumer_offsets(&self) -> io::Result<()> {
+        let mut spec = TopicSpec::computed(1, 1);
+        spec.system = true;
+        match self.create_topic(CONSUMER_OFFSET_TOPIC, spec, false) {
+            Ok(()) => {}
+            Err(e) if e.code == ErrorCode::TopicAlreadyExists => {}
+            Err(e) => return Err(io::Error::other(format!("creating {CONSUMER_OFFSET_TOPIC}: {}", e.message))),
+        }
+        let partition = self
+            .partition(CONSUMER_OFFSET_TOPIC, 0)
+            .ok_or_else(|| io::Error::other(format!("{CONSUMER_OFFSET_TOPIC} has no partition 0")))?;
+        self.consumer_offsets.attach(partition)
+    }
+
+    pub fn consumer_offsets(&self) -> &ConsumerOffsets {
+        &self.consumer_offsets
     }
 
     fn lock_topics(&self) -> MutexGuard<'_, BTreeMap<String, Topic>> {
@@ -390,6 +415,9 @@ impl ClusterState {
         let topic = topics.remove(name).expect("checked above");
         let persisted = self.persist(&topics);
         drop(topics);
+        if let Err((_, why)) = self.consumer_offsets.delete_topic(name) {
+            eprintln!("fluvio-local: forgetting the consumer offsets of deleted topic '{name}': {why}");
+        }
         let topic_meta = topic.metadata(name);
         let partition_metas: Vec<_> = topic.partitions.iter().map(|p| p.metadata()).collect();
         for partition in &topic.partitions {

@@ -6,6 +6,9 @@ use crate::protocol::codec::Version;
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::frame::Request;
 
+/// The system topic whose partition 0 leader keeps consumer offsets.
+pub const CONSUMER_OFFSET_TOPIC: &str = "consumer-offset";
+
 crate::wire_struct! {
     /// Commits `offset` for the consumer id of stream `session_id` (same connection).
     pub struct UpdateConsumerOffsetRequest {
@@ -78,7 +81,8 @@ crate::wire_struct! {
         pub replica_id: ReplicaKey,
         /// Offset of the last consumed record; a consumer resumes at offset + 1.
         pub offset: i64,
-        /// Milliseconds since the epoch.
+        /// Seconds since the epoch: the official SPU stores and sends seconds
+        /// (its key-value store's `TimestampSecs`).
         pub modified_time: u64,
     }
 }
