@@ -103,6 +103,11 @@ enum fluvio_status {
    * A bug inside libfluvio was caught before it could unwind into C.
    */
   FLUVIO_ERR_PANIC = 12,
+  /**
+   * Not an error: a non-continuous stream delivered every record it was
+   * opened for.
+   */
+  FLUVIO_END_OF_STREAM = 13,
 };
 
 /**
@@ -114,11 +119,24 @@ enum fluvio_status {
 struct fluvio_client;
 
 /**
- * A consumer of one partition, or of every partition, of a topic. Any
- * thread may use it; it is freed by `fluvio_consumer_free` (streams opened
- * from it keep working).
+ * A consumer of one, several or every partition of a topic. Any thread may
+ * use it; it is freed by `fluvio_consumer_free` (streams opened from it
+ * keep working).
  */
 struct fluvio_consumer;
+
+/**
+ * Consumer settings, for `fluvio_consumer_with_config`. Created by
+ * `fluvio_consumer_config_new`, freed by `fluvio_consumer_config_free`; one
+ * thread at a time may change it.
+ */
+struct fluvio_consumer_config;
+
+/**
+ * A list of stored consumer offsets, owned by the caller until
+ * `fluvio_consumer_offset_list_free`. Any thread may read it.
+ */
+struct fluvio_consumer_offset_list;
 
 /**
  * The delivery result of one record, from `fluvio_producer_send_with_delivery`.
@@ -184,6 +202,11 @@ struct fluvio_offset {
 };
 
 /**
+ * How a named consumer's offsets are stored on the cluster.
+ */
+typedef uint32_t fluvio_offset_strategy;
+
+/**
  * A compression codec for produced batches: one of `FLUVIO_COMPRESSION_*`.
  */
 typedef uint32_t fluvio_compression;
@@ -226,6 +249,23 @@ struct fluvio_record_in {
  * `value` records before the end.
  */
 #define FLUVIO_OFFSET_FROM_END 2
+
+/**
+ * No offsets are stored (the default).
+ */
+#define FLUVIO_OFFSET_STRATEGY_NONE 0
+
+/**
+ * `fluvio_stream_commit` and `fluvio_stream_flush` store them.
+ */
+#define FLUVIO_OFFSET_STRATEGY_MANUAL 1
+
+/**
+ * Every record `fluvio_stream_next` hands out is committed; commits are
+ * flushed periodically (see `fluvio_consumer_config_set_offset_flush_ms`)
+ * and when the stream is freed.
+ */
+#define FLUVIO_OFFSET_STRATEGY_AUTO 2
 
 /**
  * No compression (the default, unless the topic mandates a codec).
@@ -402,6 +442,132 @@ enum fluvio_status fluvio_consumer(struct fluvio_client *client,
                                    struct fluvio_consumer **out);
 
 /**
+ * Creates consumer settings with the defaults: every partition of the
+ * topic, no consumer id, FLUVIO_OFFSET_STRATEGY_NONE, automatic flushes
+ * every 10 s (as the official clients), at most 1048890 bytes per fetch,
+ * and a continuous stream (it waits for new records at the end).
+ *
+ * Returns NULL only if memory is exhausted.
+ */
+struct fluvio_consumer_config *fluvio_consumer_config_new(void);
+
+/**
+ * Frees consumer settings. NULL is a no-op. Consumers created with them
+ * are not affected.
+ *
+ * # Safety
+ * `config` must be NULL or from `fluvio_consumer_config_new`, not used after.
+ */
+void fluvio_consumer_config_free(struct fluvio_consumer_config *config);
+
+/**
+ * Names the consumer (`consumer_id`, copied; NULL removes the name). A
+ * named consumer's stream starts relative to the offset after the last
+ * record that consumer committed in each partition, when the cluster
+ * stores one: `fluvio_offset_beginning()` resumes right there,
+ * `fluvio_offset_from_beginning(n)` n records later,
+ * `fluvio_offset_from_end(n)` n records earlier; an absolute offset
+ * ignores the stored one. Without a stored offset the offset given to
+ * `fluvio_consumer_stream` counts as usual. (The official clients resolve
+ * offsets the same way.)
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, or `consumer_id`
+ * is empty, not UTF-8 or longer than 32767 bytes.
+ *
+ * # Safety
+ * `config` must be a live configuration; `consumer_id` NULL or a
+ * NUL-terminated string.
+ */
+enum fluvio_status fluvio_consumer_config_set_consumer_id(struct fluvio_consumer_config *config,
+                                                          const char *consumer_id);
+
+/**
+ * Sets how the consumer's offsets are stored: FLUVIO_OFFSET_STRATEGY_NONE
+ * (default), _MANUAL or _AUTO. A strategy other than NONE needs a consumer
+ * id (checked when the consumer is created).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `strategy`
+ * is unknown.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_consumer_config_set_offset_strategy(struct fluvio_consumer_config *config,
+                                                              fluvio_offset_strategy strategy);
+
+/**
+ * Sets how often FLUVIO_OFFSET_STRATEGY_AUTO flushes committed offsets
+ * (default 10000 ms).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` is 0 or
+ * above one hour.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_consumer_config_set_offset_flush_ms(struct fluvio_consumer_config *config,
+                                                              uint32_t ms);
+
+/**
+ * Adds `partition` to the partitions to consume (by default, and while
+ * none is added: all of them). Records of one partition arrive in order;
+ * partitions interleave.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or the partition
+ * was already added.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_consumer_config_add_partition(struct fluvio_consumer_config *config,
+                                                        uint32_t partition);
+
+/**
+ * Sets the most bytes one fetch may bring (default 1048890). A batch
+ * larger than that is still delivered: the fetch grows as needed.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `bytes` is
+ * not positive.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_consumer_config_set_max_bytes(struct fluvio_consumer_config *config,
+                                                        int32_t bytes);
+
+/**
+ * `continuous` true (default): a stream waits for new records at the end.
+ * false: it ends once it has delivered the records its partitions held
+ * when it opened; `fluvio_stream_next` then returns FLUVIO_END_OF_STREAM
+ * (the official clients' `disable_continuous`).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_consumer_config_set_continuous(struct fluvio_consumer_config *config,
+                                                         bool continuous);
+
+/**
+ * Creates a consumer of `topic` with `config` (NULL: the defaults of
+ * `fluvio_consumer_config_new`); the settings are copied. On success
+ * `*out` owns the consumer.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name, a
+ * partition the topic does not have, an offset strategy without a
+ * consumer id), FLUVIO_ERR_TOPIC_NOT_FOUND, or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `topic` a NUL-terminated string;
+ * `config` NULL or a live configuration; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_consumer_with_config(struct fluvio_client *client,
+                                               const char *topic,
+                                               const struct fluvio_consumer_config *config,
+                                               struct fluvio_consumer **out);
+
+/**
  * Frees a consumer. NULL is a no-op.
  *
  * # Safety
@@ -430,9 +596,11 @@ enum fluvio_status fluvio_consumer_stream(struct fluvio_consumer *consumer,
  * `fluvio_record_free`); otherwise `*out` is set to NULL.
  *
  * Returns FLUVIO_ERR_TIMEOUT (also named FLUVIO_TIMEOUT) when no record arrived in time (the stream
- * stays usable), FLUVIO_ERR_CLOSED after the stream ended, or the error
- * that ended it (for example FLUVIO_ERR_SERVER when the topic was deleted,
- * FLUVIO_ERR_CONNECTION when the cluster went away).
+ * stays usable), FLUVIO_END_OF_STREAM when a non-continuous stream has
+ * delivered everything it was opened for, the error that ended the stream
+ * (for example FLUVIO_ERR_SERVER when the topic was deleted,
+ * FLUVIO_ERR_CONNECTION when the cluster went away), and FLUVIO_ERR_CLOSED
+ * on every call after such an error.
  *
  * # Safety
  * `stream` must be a live stream; `out` a valid pointer.
@@ -454,7 +622,41 @@ enum fluvio_status fluvio_stream_next(struct fluvio_stream *stream,
 int32_t fluvio_stream_fd(const struct fluvio_stream *stream);
 
 /**
- * Stops the stream and frees it. NULL is a no-op.
+ * Marks every record `fluvio_stream_next` has handed out so far as
+ * consumed, in each partition; `fluvio_stream_flush` stores it on the
+ * cluster. (With FLUVIO_OFFSET_STRATEGY_AUTO every record is committed
+ * as it is handed out.)
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `stream` is NULL or its consumer
+ * has no consumer id and offset strategy.
+ *
+ * # Safety
+ * `stream` must be a live stream.
+ */
+enum fluvio_status fluvio_stream_commit(struct fluvio_stream *stream);
+
+/**
+ * Stores the committed offsets on the cluster and waits up to
+ * `timeout_ms` (-1: without limit) until it has them durably. A consumer
+ * opened later with the same consumer id resumes after them. Nothing to
+ * store is success.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL `stream`, no consumer id and
+ * offset strategy), FLUVIO_ERR_TIMEOUT, FLUVIO_ERR_SERVER (the cluster
+ * refused, e.g. it keeps no consumer offsets), a connection error, or
+ * FLUVIO_ERR_CLOSED if a partition's stream ended before it received its
+ * first records.
+ *
+ * # Safety
+ * `stream` must be a live stream.
+ */
+enum fluvio_status fluvio_stream_flush(struct fluvio_stream *stream, int32_t timeout_ms);
+
+/**
+ * Stops the stream and frees it. With FLUVIO_OFFSET_STRATEGY_AUTO it first
+ * commits and flushes what was handed out, waiting up to 5 s (call
+ * `fluvio_stream_flush` before to learn whether that worked). NULL is a
+ * no-op.
  *
  * # Safety
  * `stream` must be NULL or from `fluvio_consumer_stream`, not used after
@@ -524,6 +726,108 @@ int64_t fluvio_record_timestamp(const struct fluvio_record *record);
  * `record` must be NULL or from `fluvio_stream_next`, not used after.
  */
 void fluvio_record_free(struct fluvio_record *record);
+
+/**
+ * Lists the offsets the cluster stores for named consumers, one entry per
+ * consumer and partition, optionally only those of `consumer_id` and/or of
+ * `topic` (NULL: any). On success `*out` owns the list.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL `client` or `out`, a filter
+ * that is not UTF-8), FLUVIO_ERR_SERVER (e.g. the cluster keeps no
+ * consumer offsets), or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `consumer_id` and `topic` NULL or
+ * NUL-terminated strings; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_consumer_offset_list(struct fluvio_client *client,
+                                               const char *consumer_id,
+                                               const char *topic,
+                                               struct fluvio_consumer_offset_list **out);
+
+/**
+ * The number of entries (0 if `list` is NULL).
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+size_t fluvio_consumer_offset_list_count(const struct fluvio_consumer_offset_list *list);
+
+/**
+ * The consumer id of entry `index`, or NULL if `list` is NULL or `index`
+ * is out of range. Owned by the list: valid until
+ * `fluvio_consumer_offset_list_free`.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+const char *fluvio_consumer_offset_list_consumer_id(const struct fluvio_consumer_offset_list *list,
+                                                    size_t index);
+
+/**
+ * The topic of entry `index`, or NULL if `list` is NULL or `index` is out
+ * of range. Owned by the list: valid until `fluvio_consumer_offset_list_free`.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+const char *fluvio_consumer_offset_list_topic(const struct fluvio_consumer_offset_list *list,
+                                              size_t index);
+
+/**
+ * The partition of entry `index` (0 if `list` is NULL or `index` is out of range).
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+uint32_t fluvio_consumer_offset_list_partition(const struct fluvio_consumer_offset_list *list,
+                                               size_t index);
+
+/**
+ * The offset of the last record the consumer of entry `index` committed:
+ * it resumes at the next one (-1 if `list` is NULL or `index` is out of
+ * range).
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+int64_t fluvio_consumer_offset_list_offset(const struct fluvio_consumer_offset_list *list,
+                                           size_t index);
+
+/**
+ * When entry `index` was last committed, in seconds since the Unix epoch
+ * (0 if `list` is NULL or `index` is out of range).
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+uint64_t fluvio_consumer_offset_list_modified_time(const struct fluvio_consumer_offset_list *list,
+                                                   size_t index);
+
+/**
+ * Frees a list. NULL is a no-op.
+ *
+ * # Safety
+ * `list` must be NULL or from `fluvio_consumer_offset_list`, not used after.
+ */
+void fluvio_consumer_offset_list_free(struct fluvio_consumer_offset_list *list);
+
+/**
+ * Deletes the offset stored for `consumer_id` in `topic`'s `partition`: a
+ * consumer with that id starts afresh there. Deleting an offset that is
+ * not stored is success.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, an empty consumer
+ * id, an invalid topic name), FLUVIO_ERR_SERVER, or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `consumer_id` and `topic` NUL-terminated
+ * strings.
+ */
+enum fluvio_status fluvio_consumer_offset_delete(struct fluvio_client *client,
+                                                 const char *consumer_id,
+                                                 const char *topic,
+                                                 uint32_t partition);
 
 /**
  * Returns the message of the last failure on the calling thread, or an

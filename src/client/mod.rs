@@ -15,6 +15,9 @@ pub use error::{ClientError, Result};
 pub use metadata::{ClusterMetadata, Store};
 
 use crate::protocol::error_code::ErrorCode;
+use crate::protocol::spu::{
+    ConsumerOffsetFilter, DeleteConsumerOffsetRequest, FetchConsumerOffsetsRequest, ReplicaKey, CONSUMER_OFFSET_TOPIC,
+};
 use crate::protocol::sc::{
     DeleteRequest, ListFilter, ListRequest, ObjectApiCreateRequest, ObjectApiDeleteRequest, ObjectApiListRequest,
     ObjectApiListResponse, TopicCreateRequest, TopicSpec,
@@ -36,6 +39,18 @@ const MIN_PLATFORM: (u64, u64, u64) = (0, 9, 0);
 pub struct TopicInfo {
     pub name: String,
     pub partitions: u32,
+}
+
+/// A consumer's committed position in one partition, as the cluster keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredConsumerOffset {
+    pub consumer_id: String,
+    pub topic: String,
+    pub partition: u32,
+    /// Offset of the last record the consumer committed; it resumes at the next.
+    pub offset: i64,
+    /// When it was last committed, in seconds since the Unix epoch.
+    pub modified_time: u64,
 }
 
 /// A connected client. Cheap to clone; every clone shares the connections.
@@ -142,6 +157,58 @@ impl Client {
         let store = &self.inner.metadata.topics;
         store.ready(METADATA_TIMEOUT).await?;
         store.get(name).map(|t| t.spec).ok_or_else(|| ClientError::TopicNotFound(name.to_string()))
+    }
+
+    /// The connection to the SPU keeping consumer offsets (the leader of
+    /// `consumer-offset`-0).
+    async fn consumer_offset_leader(&self) -> Result<Arc<Connection>> {
+        match self.leader(CONSUMER_OFFSET_TOPIC, 0).await {
+            Err(ClientError::TopicNotFound(_)) => Err(ClientError::Server {
+                code: ErrorCode::OffsetManagementDisabled,
+                message: format!("the cluster keeps no consumer offsets (it has no '{CONSUMER_OFFSET_TOPIC}' topic)"),
+            }),
+            other => other,
+        }
+    }
+
+    /// The stored offset of every consumer, or of those matching `consumer_id`
+    /// and `partition` (topic, partition) when given.
+    pub async fn consumer_offsets(&self, consumer_id: Option<&str>, partition: Option<(&str, u32)>) -> Result<Vec<StoredConsumerOffset>> {
+        let request = FetchConsumerOffsetsRequest {
+            filter_opts: Some(ConsumerOffsetFilter {
+                replica_id: partition.map(|(topic, partition)| ReplicaKey::new(topic, partition)),
+                consumer_id: consumer_id.map(str::to_string),
+            }),
+        };
+        let response = self.consumer_offset_leader().await?.request(&request, REQUEST_TIMEOUT).await?;
+        if response.error_code != ErrorCode::None {
+            return Err(ClientError::from_code(response.error_code, CONSUMER_OFFSET_TOPIC, "listing consumer offsets"));
+        }
+        Ok(response
+            .consumers
+            .into_iter()
+            .map(|c| StoredConsumerOffset {
+                consumer_id: c.consumer_id,
+                topic: c.replica_id.topic,
+                partition: c.replica_id.partition,
+                offset: c.offset,
+                modified_time: c.modified_time,
+            })
+            .collect())
+    }
+
+    /// Deletes `consumer_id`'s stored offset in `topic`'s `partition`.
+    pub async fn delete_consumer_offset(&self, consumer_id: &str, topic: &str, partition: u32) -> Result<()> {
+        validate_topic_name(topic)?;
+        if consumer_id.is_empty() {
+            return Err(ClientError::InvalidArgument("consumer id is empty".into()));
+        }
+        let request = DeleteConsumerOffsetRequest { replica_id: ReplicaKey::new(topic, partition), consumer_id: consumer_id.to_string() };
+        let response = self.consumer_offset_leader().await?.request(&request, REQUEST_TIMEOUT).await?;
+        match response.error_code {
+            ErrorCode::None => Ok(()),
+            code => Err(ClientError::from_code(code, CONSUMER_OFFSET_TOPIC, format!("deleting the offset of consumer '{consumer_id}'"))),
+        }
     }
 
     /// The connection to the SPU leading `topic`'s `partition`, made (or

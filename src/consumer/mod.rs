@@ -2,9 +2,14 @@
 //! on each partition's leader, and delivers records in order, acknowledging
 //! each frame so the SPU sends more. A batch cut at a fetch boundary is
 //! never skipped: the stream resumes at the first record not delivered.
+//!
+//! A stream opened with a consumer id resumes after the last offset that
+//! consumer committed, and commits and flushes its own progress (manually,
+//! or automatically), as the official clients' offset management does.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -14,8 +19,8 @@ use crate::client::{Client, ClientError, Connection, Result, REQUEST_TIMEOUT};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::RecordSet;
 use crate::protocol::spu::{
-    FetchOffsetsRequest, Isolation, OffsetUpdate, StreamFetchRequest, StreamFetchResponse, UpdateOffsetsRequest,
-    DEFAULT_FETCH_MAX_BYTES,
+    FetchOffsetsRequest, Isolation, OffsetUpdate, StreamFetchRequest, StreamFetchResponse, UpdateConsumerOffsetRequest,
+    UpdateOffsetsRequest, DEFAULT_FETCH_MAX_BYTES,
 };
 
 /// Where a stream starts.
@@ -40,14 +45,39 @@ impl Offset {
 
     /// The absolute start for a partition holding offsets `start..end`.
     pub fn resolve(self, start: i64, end: i64) -> i64 {
+        self.resolve_after(start, end, None)
+    }
+
+    /// The absolute start when a named consumer resumes at `resume` (the
+    /// offset after its last committed record): as in the official client,
+    /// the relative offsets then count from `resume` instead of the
+    /// partition's beginning or end; an absolute offset ignores it.
+    pub fn resolve_after(self, start: i64, end: i64, resume: Option<i64>) -> i64 {
         let wanted = match self {
             Offset::Absolute(n) => n,
-            Offset::FromBeginning(n) => start.saturating_add(i64::from(n)),
-            Offset::FromEnd(n) => end.saturating_sub(i64::from(n)),
+            Offset::FromBeginning(n) => resume.unwrap_or(start).saturating_add(i64::from(n)),
+            Offset::FromEnd(n) => resume.unwrap_or(end).saturating_sub(i64::from(n)),
         };
         wanted.clamp(start, end).max(0)
     }
 }
+
+/// How a named consumer's progress is stored on the cluster (the official
+/// clients' `OffsetManagementStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OffsetStrategy {
+    /// Nothing is stored.
+    #[default]
+    None,
+    /// The application commits and flushes.
+    Manual,
+    /// Every record handed out is committed; commits are flushed every
+    /// `StreamConfig::offset_flush` and when the stream is closed.
+    Auto,
+}
+
+/// The official clients' period between automatic flushes.
+pub const DEFAULT_OFFSET_FLUSH: Duration = Duration::from_secs(10);
 
 /// A record as a consumer sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,11 +95,146 @@ pub struct ConsumerRecord {
 pub struct StreamConfig {
     pub max_bytes: i32,
     pub isolation: Isolation,
+    /// The consumer whose committed offsets the cluster keeps. With one, each
+    /// partition starts relative to the offset after its last committed
+    /// record (if it has one), and `offset_strategy` may store progress.
+    pub consumer_id: Option<String>,
+    pub offset_strategy: OffsetStrategy,
+    /// How often `OffsetStrategy::Auto` flushes.
+    pub offset_flush: Duration,
+    /// `false`: the stream ends once it delivered the records the partitions
+    /// held when it opened (the official clients' `disable_continuous`).
+    pub continuous: bool,
 }
 
 impl Default for StreamConfig {
     fn default() -> Self {
-        StreamConfig { max_bytes: DEFAULT_FETCH_MAX_BYTES, isolation: Isolation::ReadUncommitted }
+        StreamConfig {
+            max_bytes: DEFAULT_FETCH_MAX_BYTES,
+            isolation: Isolation::ReadUncommitted,
+            consumer_id: None,
+            offset_strategy: OffsetStrategy::None,
+            offset_flush: DEFAULT_OFFSET_FLUSH,
+            continuous: true,
+        }
+    }
+}
+
+impl StreamConfig {
+    fn validate(&self) -> Result<()> {
+        if self.max_bytes <= 0 {
+            return Err(ClientError::InvalidArgument(format!("max bytes {} must be positive", self.max_bytes)));
+        }
+        match &self.consumer_id {
+            Some(id) if id.is_empty() => Err(ClientError::InvalidArgument("consumer id is empty".into())),
+            Some(id) if id.len() > i16::MAX as usize => Err(ClientError::InvalidArgument("consumer id is too long".into())),
+            None if self.offset_strategy != OffsetStrategy::None => {
+                Err(ClientError::InvalidArgument("an offset strategy needs a consumer id".into()))
+            }
+            _ if self.offset_strategy == OffsetStrategy::Auto && self.offset_flush.is_zero() => {
+                Err(ClientError::InvalidArgument("the automatic flush period must be positive".into()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One partition's progress as the application consumed it, and the
+/// stream session that commits go through.
+struct PartitionProgress {
+    partition: u32,
+    /// Offset of the last record handed to the application (-1: none).
+    seen: AtomicI64,
+    /// What `commit` took from `seen`; flushed to the cluster by `flush`.
+    committed: AtomicI64,
+    /// The last commit the cluster confirmed.
+    flushed: AtomicI64,
+    /// The connection and stream id of the partition's current StreamFetch
+    /// (UpdateConsumerOffset must go to the session's own connection).
+    session: Mutex<Option<(Arc<Connection>, u32)>>,
+}
+
+impl PartitionProgress {
+    fn new(partition: u32) -> Self {
+        PartitionProgress {
+            partition,
+            seen: AtomicI64::new(-1),
+            committed: AtomicI64::new(-1),
+            flushed: AtomicI64::new(-1),
+            session: Mutex::new(None),
+        }
+    }
+
+    fn session(&self) -> Option<(Arc<Connection>, u32)> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn set_session(&self, connection: &Arc<Connection>, stream_id: u32) {
+        *self.session.lock().unwrap_or_else(|p| p.into_inner()) = Some((connection.clone(), stream_id));
+    }
+}
+
+/// The offset bookkeeping of a stream with a consumer id.
+struct OffsetManager {
+    topic: String,
+    consumer_id: String,
+    strategy: OffsetStrategy,
+    partitions: HashMap<u32, Arc<PartitionProgress>>,
+    /// One flush at a time, so an older commit never lands after a newer one.
+    flushing: tokio::sync::Mutex<()>,
+}
+
+impl OffsetManager {
+    /// Notes that `record` was handed to the application.
+    fn delivered(&self, record: &ConsumerRecord) {
+        if let Some(progress) = self.partitions.get(&record.partition) {
+            progress.seen.fetch_max(record.offset, Ordering::AcqRel);
+            if self.strategy == OffsetStrategy::Auto {
+                progress.committed.fetch_max(record.offset, Ordering::AcqRel);
+            }
+        }
+    }
+
+    fn commit(&self) {
+        for progress in self.partitions.values() {
+            progress.committed.fetch_max(progress.seen.load(Ordering::Acquire), Ordering::AcqRel);
+        }
+    }
+
+    /// Sends every partition's commit that the cluster has not confirmed yet.
+    async fn flush(&self) -> Result<()> {
+        let _one_at_a_time = self.flushing.lock().await;
+        for progress in self.partitions.values() {
+            let committed = progress.committed.load(Ordering::Acquire);
+            if committed <= progress.flushed.load(Ordering::Acquire) {
+                continue;
+            }
+            let context = format!("flushing the offset of consumer '{}' in {}-{}", self.consumer_id, self.topic, progress.partition);
+            let Some((connection, stream_id)) = progress.session() else {
+                return Err(ClientError::Closed);
+            };
+            let request = UpdateConsumerOffsetRequest { offset: committed, session_id: stream_id };
+            let response = connection.request(&request, REQUEST_TIMEOUT).await?;
+            if response.error_code != ErrorCode::None {
+                return Err(ClientError::from_code(response.error_code, &self.topic, context));
+            }
+            progress.flushed.fetch_max(committed, Ordering::AcqRel);
+        }
+        Ok(())
+    }
+}
+
+/// Flushes `offsets` every `period` until aborted.
+async fn auto_flush(offsets: Arc<OffsetManager>, period: Duration) {
+    let mut ticker = tokio::time::interval(period);
+    ticker.tick().await; // the first tick is immediate
+    loop {
+        ticker.tick().await;
+        if let Err(e) = offsets.flush().await {
+            // The next tick (or close) tries again; a stream that failed
+            // reports its own error to the application.
+            eprintln!("libfluvio: automatic offset flush failed: {e}");
+        }
     }
 }
 
@@ -85,6 +250,11 @@ pub struct RecordStream {
     rx: mpsc::Receiver<Result<Vec<ConsumerRecord>>>,
     buffered: VecDeque<ConsumerRecord>,
     tasks: Vec<JoinHandle<()>>,
+    /// Set by a stream with a consumer id and an offset strategy.
+    offsets: Option<Arc<OffsetManager>>,
+    /// Whether an error was handed out: a stream that then ends was closed
+    /// by it, rather than having reached its planned end.
+    failed: bool,
     /// Called after new records are queued (to signal a readiness fd).
     _ready: Option<Arc<dyn Fn() + Send + Sync>>,
 }
@@ -105,11 +275,20 @@ impl RecordStream {
                 return Err(ClientError::InvalidArgument(format!("offset {n} is negative")));
             }
         }
+        config.validate()?;
+        let mut unique = partitions.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.len() != partitions.len() {
+            return Err(ClientError::InvalidArgument("a partition is listed twice".into()));
+        }
+        let progress: HashMap<u32, Arc<PartitionProgress>> =
+            partitions.iter().map(|&p| (p, Arc::new(PartitionProgress::new(p)))).collect();
         let (tx, rx) = mpsc::channel(RECORD_QUEUE * partitions.len().max(1));
-        let mut tasks = Vec::with_capacity(partitions.len());
+        let mut tasks = Vec::with_capacity(partitions.len() + 1);
         for &partition in partitions {
             // Open each partition before returning, so errors surface here.
-            let session = PartitionSession::open(client, topic, partition, offset, &config).await;
+            let session = PartitionSession::open(client, topic, partition, offset, &config, progress[&partition].clone()).await;
             let session = match session {
                 Ok(session) => session,
                 Err(e) => {
@@ -119,18 +298,82 @@ impl RecordStream {
             };
             tasks.push(tokio::spawn(session.run(tx.clone(), on_ready.clone())));
         }
-        Ok(RecordStream { rx, buffered: VecDeque::new(), tasks, _ready: on_ready })
+        let offsets = match (&config.consumer_id, config.offset_strategy) {
+            (Some(consumer_id), OffsetStrategy::Manual | OffsetStrategy::Auto) => Some(Arc::new(OffsetManager {
+                topic: topic.to_string(),
+                consumer_id: consumer_id.clone(),
+                strategy: config.offset_strategy,
+                partitions: progress,
+                flushing: tokio::sync::Mutex::new(()),
+            })),
+            _ => None,
+        };
+        if let Some(offsets) = offsets.as_ref().filter(|o| o.strategy == OffsetStrategy::Auto) {
+            tasks.push(tokio::spawn(auto_flush(offsets.clone(), config.offset_flush)));
+        }
+        Ok(RecordStream { rx, buffered: VecDeque::new(), tasks, offsets, failed: false, _ready: on_ready })
+    }
+
+    /// Hands `next` to the application, noting its progress.
+    fn deliver(&mut self, next: Result<ConsumerRecord>) -> Result<ConsumerRecord> {
+        match &next {
+            Ok(record) => {
+                if let Some(offsets) = &self.offsets {
+                    offsets.delivered(record);
+                }
+            }
+            Err(_) => self.failed = true,
+        }
+        next
+    }
+
+    fn offsets(&self) -> Result<&Arc<OffsetManager>> {
+        self.offsets.as_ref().ok_or_else(|| {
+            ClientError::InvalidArgument("the stream manages no offsets: give it a consumer id and a manual or automatic offset strategy".into())
+        })
+    }
+
+    /// Marks every record handed out so far as consumed; `flush` stores it.
+    pub fn commit(&self) -> Result<()> {
+        self.offsets()?.commit();
+        Ok(())
+    }
+
+    /// Stores the committed offsets on the cluster (durably, before it answers).
+    pub async fn flush(&self) -> Result<()> {
+        self.offsets()?.flush().await
+    }
+
+    /// Whether the stream ended because an error was handed out (rather than
+    /// reaching the planned end of a non-continuous stream).
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Stops the stream; with the automatic strategy, first commits what
+    /// was handed out and flushes it.
+    pub async fn close(mut self) -> Result<()> {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        match self.offsets.take() {
+            Some(offsets) if offsets.strategy == OffsetStrategy::Auto => {
+                offsets.commit();
+                offsets.flush().await
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The next record; `None` when every partition's stream has ended.
     pub async fn next(&mut self) -> Option<Result<ConsumerRecord>> {
         loop {
             if let Some(record) = self.buffered.pop_front() {
-                return Some(Ok(record));
+                return Some(self.deliver(Ok(record)));
             }
             match self.rx.recv().await? {
                 Ok(records) => self.buffered.extend(records),
-                Err(e) => return Some(Err(e)),
+                Err(e) => return Some(self.deliver(Err(e))),
             }
         }
     }
@@ -151,11 +394,11 @@ impl RecordStream {
     pub fn try_next(&mut self) -> Option<Result<ConsumerRecord>> {
         loop {
             if let Some(record) = self.buffered.pop_front() {
-                return Some(Ok(record));
+                return Some(self.deliver(Ok(record)));
             }
             match self.rx.try_recv() {
                 Ok(Ok(records)) => self.buffered.extend(records),
-                Ok(Err(e)) => return Some(Err(e)),
+                Ok(Err(e)) => return Some(self.deliver(Err(e))),
                 Err(_) => return None,
             }
         }
@@ -167,6 +410,18 @@ impl Drop for RecordStream {
         for task in &self.tasks {
             task.abort();
         }
+        // Not closed: the automatic strategy still stores what was handed
+        // out, in the background (`close` waits for it instead).
+        if let Some(offsets) = self.offsets.take().filter(|o| o.strategy == OffsetStrategy::Auto) {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                offsets.commit();
+                runtime.spawn(async move {
+                    if let Err(e) = offsets.flush().await {
+                        eprintln!("libfluvio: flushing offsets of a dropped stream failed: {e}");
+                    }
+                });
+            }
+        }
     }
 }
 
@@ -177,11 +432,32 @@ struct PartitionSession {
     partition: u32,
     /// The first offset not yet delivered.
     next: i64,
+    /// Where a non-continuous stream ends (the partition's end at open).
+    stop_at: Option<i64>,
     config: StreamConfig,
+    progress: Arc<PartitionProgress>,
+}
+
+/// How one StreamFetch ended.
+enum SessionEnd {
+    /// Open it again (a larger fetch size).
+    Reopen,
+    /// A non-continuous stream delivered all it was to deliver.
+    Done,
+    /// Nobody reads the stream any more.
+    ReaderGone,
+    Failed(ClientError),
 }
 
 impl PartitionSession {
-    async fn open(client: &Client, topic: &str, partition: u32, offset: Offset, config: &StreamConfig) -> Result<Self> {
+    async fn open(
+        client: &Client,
+        topic: &str,
+        partition: u32,
+        offset: Offset,
+        config: &StreamConfig,
+        progress: Arc<PartitionProgress>,
+    ) -> Result<Self> {
         let spec = client.topic(topic).await?;
         if partition >= spec.partition_count() {
             return Err(ClientError::InvalidArgument(format!(
@@ -197,76 +473,110 @@ impl PartitionSession {
         if found.error_code != ErrorCode::None {
             return Err(ClientError::from_code(found.error_code.clone(), topic, format!("fetching offsets of {topic}-{partition}")));
         }
-        let next = offset.resolve(found.start_offset, found.last_stable_offset);
-        Ok(PartitionSession { client: client.clone(), topic: topic.to_string(), partition, next, config: config.clone() })
+        // A named consumer resumes after its last committed record.
+        let resume = match &config.consumer_id {
+            Some(id) => client.consumer_offsets(Some(id), Some((topic, partition))).await?.first().map(|c| c.offset + 1),
+            None => None,
+        };
+        let next = offset.resolve_after(found.start_offset, found.last_stable_offset, resume);
+        let stop_at = (!config.continuous).then_some(found.last_stable_offset);
+        Ok(PartitionSession { client: client.clone(), topic: topic.to_string(), partition, next, stop_at, config: config.clone(), progress })
+    }
+
+    fn is_done(&self) -> bool {
+        self.stop_at.is_some_and(|end| self.next >= end)
     }
 
     async fn run(mut self, tx: mpsc::Sender<Result<Vec<ConsumerRecord>>>, on_ready: Option<Arc<dyn Fn() + Send + Sync>>) {
         let mut max_bytes = self.config.max_bytes.max(1);
         loop {
-            let outcome = self.stream(&tx, &on_ready, &mut max_bytes).await;
+            let outcome = if self.is_done() { SessionEnd::Done } else { self.stream(&tx, &on_ready, &mut max_bytes).await };
             match outcome {
-                // The receiver is gone: nobody reads this stream any more.
-                Err(None) => return,
-                Err(Some(e)) => {
+                SessionEnd::Reopen => {}
+                SessionEnd::ReaderGone => return,
+                SessionEnd::Done => {
+                    // This sender goes away; the stream ends when every partition's has.
+                    drop(tx);
+                    if let Some(ready) = &on_ready {
+                        ready();
+                    }
+                    return;
+                }
+                SessionEnd::Failed(e) => {
                     let _ = tx.send(Err(e)).await;
                     if let Some(ready) = &on_ready {
                         ready();
                     }
                     return;
                 }
-                // Reopen (a larger fetch size, or a reconnect).
-                Ok(()) => {}
             }
         }
     }
 
-    /// Runs one StreamFetch until it must be reopened (`Ok`), fails
-    /// (`Err(Some)`), or the reader went away (`Err(None)`).
+    /// Runs one StreamFetch until it must be reopened, is done, fails, or
+    /// the reader went away.
     async fn stream(
         &mut self,
         tx: &mpsc::Sender<Result<Vec<ConsumerRecord>>>,
         on_ready: &Option<Arc<dyn Fn() + Send + Sync>>,
         max_bytes: &mut i32,
-    ) -> std::result::Result<(), Option<ClientError>> {
-        let connection = self.client.leader(&self.topic, self.partition).await.map_err(Some)?;
+    ) -> SessionEnd {
+        match self.stream_frames(tx, on_ready, max_bytes).await {
+            Ok(end) | Err(end) => end,
+        }
+    }
+
+    async fn stream_frames(
+        &mut self,
+        tx: &mpsc::Sender<Result<Vec<ConsumerRecord>>>,
+        on_ready: &Option<Arc<dyn Fn() + Send + Sync>>,
+        max_bytes: &mut i32,
+    ) -> std::result::Result<SessionEnd, SessionEnd> {
+        let connection = self.client.leader(&self.topic, self.partition).await.map_err(SessionEnd::Failed)?;
         let request = StreamFetchRequest {
             topic: self.topic.clone(),
             partition: self.partition,
             fetch_offset: self.next,
             max_bytes: *max_bytes,
             isolation: self.config.isolation,
+            consumer_id: self.config.consumer_id.clone(),
             ..StreamFetchRequest::default()
         };
-        let mut frames = connection.stream(&request, 10).await.map_err(Some)?;
+        let mut frames = connection.stream(&request, 10).await.map_err(SessionEnd::Failed)?;
         while let Some(frame) = frames.next().await {
-            let frame = frame.map_err(Some)?;
+            let frame = frame.map_err(SessionEnd::Failed)?;
+            self.progress.set_session(&connection, frame.stream_id);
             let error = frame.partition.error_code.clone();
-            let (records, cut) = self.records_of(&frame.partition.records).map_err(Some)?;
+            let (records, cut) = self.records_of(&frame.partition.records).map_err(SessionEnd::Failed)?;
             let progressed = !records.is_empty();
             if progressed {
-                tx.send(Ok(records)).await.map_err(|_| None)?;
+                tx.send(Ok(records)).await.map_err(|_| SessionEnd::ReaderGone)?;
                 if let Some(ready) = on_ready {
                     ready();
                 }
             }
             if error != ErrorCode::None {
-                return Err(Some(ClientError::from_code(error, &self.topic, format!("streaming {}-{}", self.topic, self.partition))));
+                let context = format!("streaming {}-{}", self.topic, self.partition);
+                return Err(SessionEnd::Failed(ClientError::from_code(error, &self.topic, context)));
+            }
+            if self.is_done() {
+                return Ok(SessionEnd::Done);
             }
             if cut && !progressed {
                 // Not even one whole batch fit: ask for more at once.
                 if *max_bytes >= MAX_FETCH_BYTES {
-                    return Err(Some(ClientError::Protocol(format!(
+                    return Err(SessionEnd::Failed(ClientError::Protocol(format!(
                         "a batch of {}-{} at offset {} does not fit in {MAX_FETCH_BYTES} bytes",
                         self.topic, self.partition, self.next
                     ))));
                 }
                 *max_bytes = max_bytes.saturating_mul(2).min(MAX_FETCH_BYTES);
-                return Ok(());
+                return Ok(SessionEnd::Reopen);
             }
-            self.acknowledge(&connection, &frame).await.map_err(Some)?;
+            self.acknowledge(&connection, &frame).await.map_err(SessionEnd::Failed)?;
         }
-        Err(Some(ClientError::Connection(format!("the stream of {}-{} ended", self.topic, self.partition))))
+        let ended = format!("the stream of {}-{} ended", self.topic, self.partition);
+        Err(SessionEnd::Failed(ClientError::Connection(ended)))
     }
 
     /// The records of a frame at or after `next`, and whether a batch was
@@ -279,6 +589,10 @@ impl PartitionSession {
                 let offset = batch.base_offset + i as i64;
                 if offset < self.next {
                     continue;
+                }
+                if self.stop_at.is_some_and(|end| offset >= end) {
+                    // A non-continuous stream delivers nothing produced after it opened.
+                    return Ok((records, false));
                 }
                 records.push(ConsumerRecord {
                     partition: self.partition,

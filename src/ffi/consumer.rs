@@ -4,13 +4,14 @@
 use std::ffi::c_char;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
 use super::util::{c_str, handle, timeout, write_out};
 use crate::client::{Client, ClientError};
-use crate::consumer::{next_within, ConsumerRecord, Offset, RecordStream, StreamConfig};
+use crate::consumer::{next_within, ConsumerRecord, Offset, OffsetStrategy, RecordStream, StreamConfig};
 
 /// `fluvio_consumer`'s partition argument for "every partition of the topic".
 pub const FLUVIO_ALL_PARTITIONS: i32 = -1;
@@ -32,13 +33,38 @@ pub struct fluvio_offset {
     pub value: i64,
 }
 
-/// A consumer of one partition, or of every partition, of a topic. Any
-/// thread may use it; it is freed by `fluvio_consumer_free` (streams opened
-/// from it keep working).
+/// How a named consumer's offsets are stored on the cluster.
+pub type fluvio_offset_strategy = u32;
+/// No offsets are stored (the default).
+pub const FLUVIO_OFFSET_STRATEGY_NONE: fluvio_offset_strategy = 0;
+/// `fluvio_stream_commit` and `fluvio_stream_flush` store them.
+pub const FLUVIO_OFFSET_STRATEGY_MANUAL: fluvio_offset_strategy = 1;
+/// Every record `fluvio_stream_next` hands out is committed; commits are
+/// flushed periodically (see `fluvio_consumer_config_set_offset_flush_ms`)
+/// and when the stream is freed.
+pub const FLUVIO_OFFSET_STRATEGY_AUTO: fluvio_offset_strategy = 2;
+
+/// How long `fluvio_stream_free` waits for the automatic strategy's last flush.
+const CLOSE_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Consumer settings, for `fluvio_consumer_with_config`. Created by
+/// `fluvio_consumer_config_new`, freed by `fluvio_consumer_config_free`; one
+/// thread at a time may change it.
+pub struct fluvio_consumer_config {
+    /// Empty: every partition of the topic.
+    partitions: Vec<u32>,
+    stream: StreamConfig,
+}
+
+/// A consumer of one, several or every partition of a topic. Any thread may
+/// use it; it is freed by `fluvio_consumer_free` (streams opened from it
+/// keep working).
 pub struct fluvio_consumer {
     client: Client,
     topic: String,
-    partition: i32,
+    /// Empty: every partition of the topic.
+    partitions: Vec<u32>,
+    config: StreamConfig,
 }
 
 /// A stream of records. One thread at a time may read it (calls are
@@ -127,14 +153,252 @@ pub unsafe extern "C" fn fluvio_consumer(
         if partition < FLUVIO_ALL_PARTITIONS {
             return Err(FfiError::invalid(format!("partition {partition} is negative")));
         }
-        let spec = block_on(client.client.topic(topic))??;
-        if partition >= 0 && partition as u32 >= spec.partition_count() {
-            return Err(FfiError::invalid(format!(
-                "topic '{topic}' has {} partitions; there is no partition {partition}",
-                spec.partition_count()
-            )));
+        let partitions = if partition == FLUVIO_ALL_PARTITIONS { vec![] } else { vec![partition as u32] };
+        let consumer = new_consumer(client.client.clone(), topic, partitions, StreamConfig::default())?;
+        // SAFETY: checked for NULL above.
+        unsafe { write_out(out, Box::into_raw(Box::new(consumer)), "out") }
+    })
+}
+
+/// A consumer of `partitions` (empty: all) of `topic`, once the topic and
+/// its partitions are known to exist.
+fn new_consumer(client: Client, topic: &str, partitions: Vec<u32>, config: StreamConfig) -> Result<fluvio_consumer, FfiError> {
+    let spec = block_on(client.topic(topic))??;
+    if let Some(missing) = partitions.iter().find(|&&p| p >= spec.partition_count()) {
+        return Err(FfiError::invalid(format!(
+            "topic '{topic}' has {} partitions; there is no partition {missing}",
+            spec.partition_count()
+        )));
+    }
+    Ok(fluvio_consumer { client, topic: topic.to_string(), partitions, config })
+}
+
+/// Creates consumer settings with the defaults: every partition of the
+/// topic, no consumer id, FLUVIO_OFFSET_STRATEGY_NONE, automatic flushes
+/// every 10 s (as the official clients), at most 1048890 bytes per fetch,
+/// and a continuous stream (it waits for new records at the end).
+///
+/// Returns NULL only if memory is exhausted.
+#[no_mangle]
+pub extern "C" fn fluvio_consumer_config_new() -> *mut fluvio_consumer_config {
+    Box::into_raw(Box::new(fluvio_consumer_config { partitions: Vec::new(), stream: StreamConfig::default() }))
+}
+
+/// Frees consumer settings. NULL is a no-op. Consumers created with them
+/// are not affected.
+///
+/// # Safety
+/// `config` must be NULL or from `fluvio_consumer_config_new`, not used after.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_free(config: *mut fluvio_consumer_config) {
+    if !config.is_null() {
+        // SAFETY: a pointer from fluvio_consumer_config_new, given back once.
+        drop(unsafe { Box::from_raw(config) });
+    }
+}
+
+/// Runs `f` on a consumer configuration argument that must not be NULL.
+///
+/// # Safety
+/// `config` must be NULL or a live configuration not used by another thread.
+unsafe fn with_consumer_config(
+    config: *mut fluvio_consumer_config,
+    f: impl FnOnce(&mut fluvio_consumer_config) -> Result<(), FfiError>,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: NULL-checked; live and unshared per the contract.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        f(config)
+    })
+}
+
+/// Names the consumer (`consumer_id`, copied; NULL removes the name). A
+/// named consumer's stream starts relative to the offset after the last
+/// record that consumer committed in each partition, when the cluster
+/// stores one: `fluvio_offset_beginning()` resumes right there,
+/// `fluvio_offset_from_beginning(n)` n records later,
+/// `fluvio_offset_from_end(n)` n records earlier; an absolute offset
+/// ignores the stored one. Without a stored offset the offset given to
+/// `fluvio_consumer_stream` counts as usual. (The official clients resolve
+/// offsets the same way.)
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, or `consumer_id`
+/// is empty, not UTF-8 or longer than 32767 bytes.
+///
+/// # Safety
+/// `config` must be a live configuration; `consumer_id` NULL or a
+/// NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_set_consumer_id(
+    config: *mut fluvio_consumer_config,
+    consumer_id: *const c_char,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_consumer_config(config, |c| {
+            if consumer_id.is_null() {
+                c.stream.consumer_id = None;
+                return Ok(());
+            }
+            // SAFETY (the enclosing block): non-NULL and NUL-terminated per the contract.
+            let id = c_str(consumer_id, "consumer_id")?;
+            if id.is_empty() || id.len() > i16::MAX as usize {
+                return Err(FfiError::invalid(format!("consumer id must be 1 to 32767 bytes long, not {}", id.len())));
+            }
+            c.stream.consumer_id = Some(id.to_string());
+            Ok(())
+        })
+    }
+}
+
+/// Sets how the consumer's offsets are stored: FLUVIO_OFFSET_STRATEGY_NONE
+/// (default), _MANUAL or _AUTO. A strategy other than NONE needs a consumer
+/// id (checked when the consumer is created).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `strategy`
+/// is unknown.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_set_offset_strategy(
+    config: *mut fluvio_consumer_config,
+    strategy: fluvio_offset_strategy,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_consumer_config(config, |c| {
+            c.stream.offset_strategy = match strategy {
+                FLUVIO_OFFSET_STRATEGY_NONE => OffsetStrategy::None,
+                FLUVIO_OFFSET_STRATEGY_MANUAL => OffsetStrategy::Manual,
+                FLUVIO_OFFSET_STRATEGY_AUTO => OffsetStrategy::Auto,
+                other => return Err(FfiError::invalid(format!("unknown offset strategy {other}"))),
+            };
+            Ok(())
+        })
+    }
+}
+
+/// Sets how often FLUVIO_OFFSET_STRATEGY_AUTO flushes committed offsets
+/// (default 10000 ms).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` is 0 or
+/// above one hour.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_set_offset_flush_ms(config: *mut fluvio_consumer_config, ms: u32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_consumer_config(config, |c| {
+            if ms == 0 || ms > 3_600_000 {
+                return Err(FfiError::invalid(format!("flush period of {ms} ms is not between 1 ms and one hour")));
+            }
+            c.stream.offset_flush = Duration::from_millis(ms.into());
+            Ok(())
+        })
+    }
+}
+
+/// Adds `partition` to the partitions to consume (by default, and while
+/// none is added: all of them). Records of one partition arrive in order;
+/// partitions interleave.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or the partition
+/// was already added.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_add_partition(config: *mut fluvio_consumer_config, partition: u32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_consumer_config(config, |c| {
+            if c.partitions.contains(&partition) {
+                return Err(FfiError::invalid(format!("partition {partition} was already added")));
+            }
+            c.partitions.push(partition);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the most bytes one fetch may bring (default 1048890). A batch
+/// larger than that is still delivered: the fetch grows as needed.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `bytes` is
+/// not positive.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_set_max_bytes(config: *mut fluvio_consumer_config, bytes: i32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_consumer_config(config, |c| {
+            if bytes <= 0 {
+                return Err(FfiError::invalid(format!("max bytes {bytes} must be positive")));
+            }
+            c.stream.max_bytes = bytes;
+            Ok(())
+        })
+    }
+}
+
+/// `continuous` true (default): a stream waits for new records at the end.
+/// false: it ends once it has delivered the records its partitions held
+/// when it opened; `fluvio_stream_next` then returns FLUVIO_END_OF_STREAM
+/// (the official clients' `disable_continuous`).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_set_continuous(config: *mut fluvio_consumer_config, continuous: bool) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_consumer_config(config, |c| {
+            c.stream.continuous = continuous;
+            Ok(())
+        })
+    }
+}
+
+/// Creates a consumer of `topic` with `config` (NULL: the defaults of
+/// `fluvio_consumer_config_new`); the settings are copied. On success
+/// `*out` owns the consumer.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name, a
+/// partition the topic does not have, an offset strategy without a
+/// consumer id), FLUVIO_ERR_TOPIC_NOT_FOUND, or a connection error.
+///
+/// # Safety
+/// `client` must be a live client; `topic` a NUL-terminated string;
+/// `config` NULL or a live configuration; `out` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_with_config(
+    client: *mut fluvio_client,
+    topic: *const c_char,
+    config: *const fluvio_consumer_config,
+    out: *mut *mut fluvio_consumer,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let (client, topic) = unsafe { (handle(client, "client")?, c_str(topic, "topic")?) };
+        if out.is_null() {
+            return Err(FfiError::invalid("out is NULL"));
         }
-        let consumer = fluvio_consumer { client: client.client.clone(), topic: topic.to_string(), partition };
+        // SAFETY: NULL or live per the contract.
+        let (partitions, stream) = match unsafe { config.as_ref() } {
+            Some(c) => (c.partitions.clone(), c.stream.clone()),
+            None => (Vec::new(), StreamConfig::default()),
+        };
+        if stream.offset_strategy != OffsetStrategy::None && stream.consumer_id.is_none() {
+            return Err(FfiError::invalid("an offset strategy needs a consumer id (fluvio_consumer_config_set_consumer_id)"));
+        }
+        let consumer = new_consumer(client.client.clone(), topic, partitions, stream)?;
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(consumer)), "out") }
     })
@@ -213,12 +477,12 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
             Arc::new(move || signal(&fd)) as Arc<dyn Fn() + Send + Sync>
         };
         let stream = block_on(async {
-            let partitions: Vec<u32> = if consumer.partition == FLUVIO_ALL_PARTITIONS {
+            let partitions: Vec<u32> = if consumer.partitions.is_empty() {
                 (0..consumer.client.topic(&consumer.topic).await?.partition_count()).collect()
             } else {
-                vec![consumer.partition as u32]
+                consumer.partitions.clone()
             };
-            RecordStream::open(&consumer.client, &consumer.topic, &partitions, offset, StreamConfig::default(), Some(on_ready)).await
+            RecordStream::open(&consumer.client, &consumer.topic, &partitions, offset, consumer.config.clone(), Some(on_ready)).await
         })??;
         let stream = fluvio_stream { stream: Mutex::new(stream), ready_read, ready_write };
         // SAFETY: checked for NULL above.
@@ -231,9 +495,11 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
 /// `fluvio_record_free`); otherwise `*out` is set to NULL.
 ///
 /// Returns FLUVIO_ERR_TIMEOUT (also named FLUVIO_TIMEOUT) when no record arrived in time (the stream
-/// stays usable), FLUVIO_ERR_CLOSED after the stream ended, or the error
-/// that ended it (for example FLUVIO_ERR_SERVER when the topic was deleted,
-/// FLUVIO_ERR_CONNECTION when the cluster went away).
+/// stays usable), FLUVIO_END_OF_STREAM when a non-continuous stream has
+/// delivered everything it was opened for, the error that ended the stream
+/// (for example FLUVIO_ERR_SERVER when the topic was deleted,
+/// FLUVIO_ERR_CONNECTION when the cluster went away), and FLUVIO_ERR_CLOSED
+/// on every call after such an error.
 ///
 /// # Safety
 /// `stream` must be a live stream; `out` a valid pointer.
@@ -263,7 +529,10 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
         let record = match next {
             Some(Ok(record)) => record,
             Some(Err(e)) => return Err(e.into()),
-            None => return Err(FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "the stream has ended")),
+            None if records.failed() => return Err(FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "the stream has ended")),
+            None => {
+                return Err(FfiError::new(fluvio_status::FLUVIO_END_OF_STREAM, "the stream delivered every record it was opened for"))
+            }
         };
         let mut value = Vec::with_capacity(record.value.len() + 1);
         value.extend_from_slice(&record.value);
@@ -288,7 +557,62 @@ pub unsafe extern "C" fn fluvio_stream_fd(stream: *const fluvio_stream) -> i32 {
     unsafe { stream.as_ref() }.map_or(-1, |s| s.ready_read.as_raw_fd())
 }
 
-/// Stops the stream and frees it. NULL is a no-op.
+/// Marks every record `fluvio_stream_next` has handed out so far as
+/// consumed, in each partition; `fluvio_stream_flush` stores it on the
+/// cluster. (With FLUVIO_OFFSET_STRATEGY_AUTO every record is committed
+/// as it is handed out.)
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `stream` is NULL or its consumer
+/// has no consumer id and offset strategy.
+///
+/// # Safety
+/// `stream` must be a live stream.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_stream_commit(stream: *mut fluvio_stream) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let stream = unsafe { handle(stream, "stream")? };
+        let records = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(records.commit()?)
+    })
+}
+
+/// Stores the committed offsets on the cluster and waits up to
+/// `timeout_ms` (-1: without limit) until it has them durably. A consumer
+/// opened later with the same consumer id resumes after them. Nothing to
+/// store is success.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL `stream`, no consumer id and
+/// offset strategy), FLUVIO_ERR_TIMEOUT, FLUVIO_ERR_SERVER (the cluster
+/// refused, e.g. it keeps no consumer offsets), a connection error, or
+/// FLUVIO_ERR_CLOSED if a partition's stream ended before it received its
+/// first records.
+///
+/// # Safety
+/// `stream` must be a live stream.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_stream_flush(stream: *mut fluvio_stream, timeout_ms: i32) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let stream = unsafe { handle(stream, "stream")? };
+        let records = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
+        let flush = records.flush();
+        let result = match timeout(timeout_ms) {
+            None => block_on(flush)?,
+            Some(limit) => block_on(async {
+                tokio::time::timeout(limit, flush)
+                    .await
+                    .unwrap_or_else(|_| Err(ClientError::Timeout(format!("offsets not flushed within {limit:?}"))))
+            })?,
+        };
+        Ok(result?)
+    })
+}
+
+/// Stops the stream and frees it. With FLUVIO_OFFSET_STRATEGY_AUTO it first
+/// commits and flushes what was handed out, waiting up to 5 s (call
+/// `fluvio_stream_flush` before to learn whether that worked). NULL is a
+/// no-op.
 ///
 /// # Safety
 /// `stream` must be NULL or from `fluvio_consumer_stream`, not used after
@@ -299,7 +623,9 @@ pub unsafe extern "C" fn fluvio_stream_free(stream: *mut fluvio_stream) {
         // SAFETY: a pointer from fluvio_consumer_stream, given back once.
         let stream = unsafe { Box::from_raw(stream) };
         let _ = ffi_guard(move || {
-            drop(stream);
+            let records = stream.stream.into_inner().unwrap_or_else(|p| p.into_inner());
+            // The last flush is best effort: free cannot report it.
+            let _ = block_on(async { tokio::time::timeout(CLOSE_FLUSH_TIMEOUT, records.close()).await });
             Ok(())
         });
     }

@@ -36,6 +36,9 @@ pub enum fluvio_status {
     FLUVIO_ERR_IO = 11,
     /// A bug inside libfluvio was caught before it could unwind into C.
     FLUVIO_ERR_PANIC = 12,
+    /// Not an error: a non-continuous stream delivered every record it was
+    /// opened for.
+    FLUVIO_END_OF_STREAM = 13,
 }
 
 impl fluvio_status {
@@ -55,10 +58,11 @@ impl fluvio_status {
             fluvio_status::FLUVIO_ERR_CLOSED => "FLUVIO_ERR_CLOSED",
             fluvio_status::FLUVIO_ERR_IO => "FLUVIO_ERR_IO",
             fluvio_status::FLUVIO_ERR_PANIC => "FLUVIO_ERR_PANIC",
+            fluvio_status::FLUVIO_END_OF_STREAM => "FLUVIO_END_OF_STREAM",
         }
     }
 
-    const ALL: [fluvio_status; 13] = [
+    const ALL: [fluvio_status; 14] = [
         fluvio_status::FLUVIO_OK,
         fluvio_status::FLUVIO_ERR_INVALID_ARGUMENT,
         fluvio_status::FLUVIO_ERR_TIMEOUT,
@@ -72,6 +76,7 @@ impl fluvio_status {
         fluvio_status::FLUVIO_ERR_CLOSED,
         fluvio_status::FLUVIO_ERR_IO,
         fluvio_status::FLUVIO_ERR_PANIC,
+        fluvio_status::FLUVIO_END_OF_STREAM,
     ];
 }
 

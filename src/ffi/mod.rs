@@ -6,6 +6,7 @@
 
 mod client;
 mod consumer;
+mod consumer_offsets;
 mod error;
 mod local;
 mod producer;
@@ -15,6 +16,7 @@ mod version;
 
 pub use client::*;
 pub use consumer::*;
+pub use consumer_offsets::*;
 pub use error::*;
 pub use local::*;
 pub use producer::*;

@@ -169,12 +169,13 @@ static void test_version_and_status(void) {
         "FLUVIO_OK",           "FLUVIO_ERR_INVALID_ARGUMENT", "FLUVIO_ERR_TIMEOUT",          "FLUVIO_ERR_CONNECTION",
         "FLUVIO_ERR_PROTOCOL", "FLUVIO_ERR_SERVER",           "FLUVIO_ERR_TOPIC_NOT_FOUND",  "FLUVIO_ERR_TOPIC_EXISTS",
         "FLUVIO_ERR_RECORD_TOO_LARGE", "FLUVIO_ERR_QUEUE_FULL", "FLUVIO_ERR_CLOSED",        "FLUVIO_ERR_IO",
-        "FLUVIO_ERR_PANIC",
+        "FLUVIO_ERR_PANIC",    "FLUVIO_END_OF_STREAM",
     };
     const fluvio_status codes[] = {
         FLUVIO_OK,         FLUVIO_ERR_INVALID_ARGUMENT, FLUVIO_ERR_TIMEOUT,          FLUVIO_ERR_CONNECTION, FLUVIO_ERR_PROTOCOL,
         FLUVIO_ERR_SERVER, FLUVIO_ERR_TOPIC_NOT_FOUND,  FLUVIO_ERR_TOPIC_EXISTS,     FLUVIO_ERR_RECORD_TOO_LARGE,
         FLUVIO_ERR_QUEUE_FULL, FLUVIO_ERR_CLOSED,       FLUVIO_ERR_IO,               FLUVIO_ERR_PANIC,
+        FLUVIO_END_OF_STREAM,
     };
     char expected[64];
     size_t i;
@@ -193,7 +194,7 @@ static void test_version_and_status(void) {
         CHECK(strcmp(fluvio_status_str((int32_t)codes[i]), names[i]) == 0);
     }
     CHECK(strcmp(fluvio_status_str(-1), "FLUVIO_UNKNOWN_STATUS") == 0);
-    CHECK(strcmp(fluvio_status_str(13), "FLUVIO_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(fluvio_status_str(14), "FLUVIO_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(fluvio_status_str(1000000), "FLUVIO_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(fluvio_status_str(INT32_MIN), "FLUVIO_UNKNOWN_STATUS") == 0);
     printf("version %s and status names ok\n", fluvio_version());
@@ -877,6 +878,205 @@ static void test_consumer_arguments(struct fluvio_client *client) {
     printf("consumer arguments ok\n");
 }
 
+/* ---------------------------------------------------------- consumer offsets */
+
+/* A consumer of `topic` (all partitions) named `id` with `strategy`, ending
+ * at the current end when `finite`. */
+static struct fluvio_stream *named_stream_at(const char *file, int line, struct fluvio_client *client, const char *topic, const char *id,
+                                             fluvio_offset_strategy strategy, int finite) {
+    struct fluvio_consumer_config *config = fluvio_consumer_config_new();
+    struct fluvio_consumer *consumer = NULL;
+    struct fluvio_stream *stream = NULL;
+    if (config == NULL) {
+        check_failed(file, line, "fluvio_consumer_config_new", FLUVIO_OK, "returned NULL");
+    }
+    check_status_at(file, line, "set_consumer_id", fluvio_consumer_config_set_consumer_id(config, id), FLUVIO_OK, NULL);
+    check_status_at(file, line, "set_offset_strategy", fluvio_consumer_config_set_offset_strategy(config, strategy), FLUVIO_OK, NULL);
+    check_status_at(file, line, "set_continuous", fluvio_consumer_config_set_continuous(config, !finite), FLUVIO_OK, NULL);
+    check_status_at(file, line, "fluvio_consumer_with_config", fluvio_consumer_with_config(client, topic, config, &consumer), FLUVIO_OK,
+                    NULL);
+    fluvio_consumer_config_free(config); /* the consumer keeps its own copy */
+    check_status_at(file, line, "fluvio_consumer_stream", fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &stream), FLUVIO_OK,
+                    NULL);
+    fluvio_consumer_free(consumer);
+    return stream;
+}
+#define NAMED_STREAM(client, topic, id, strategy, finite) named_stream_at(__FILE__, __LINE__, client, topic, id, strategy, finite)
+
+/* Reads a finite stream to its end; returns how many records it gave and
+ * the offset of the first one in `*first` (-1: none). */
+static int read_to_end(struct fluvio_stream *stream, int64_t *first) {
+    struct fluvio_record *record = NULL;
+    fluvio_status status;
+    int count = 0;
+    *first = -1;
+    while ((status = fluvio_stream_next(stream, WAIT_MS, &record)) == FLUVIO_OK) {
+        if (count++ == 0) {
+            *first = fluvio_record_offset(record);
+        }
+        fluvio_record_free(record);
+    }
+    CHECK_STATUS(status, FLUVIO_END_OF_STREAM);
+    CHECK(record == NULL);
+    CHECK_STATUS(fluvio_stream_next(stream, 0, &record), FLUVIO_END_OF_STREAM); /* and stays ended */
+    return count;
+}
+
+/* The stored offset of `id` in topic-`partition`, or -2 when none is listed. */
+static int64_t stored_offset(struct fluvio_client *client, const char *id, const char *topic, uint32_t partition) {
+    struct fluvio_consumer_offset_list *list = NULL;
+    int64_t found = -2;
+    size_t i;
+    CHECK_OK(fluvio_consumer_offset_list(client, id, topic, &list));
+    CHECK(list != NULL);
+    for (i = 0; i < fluvio_consumer_offset_list_count(list); i++) {
+        CHECK(strcmp(fluvio_consumer_offset_list_consumer_id(list, i), id) == 0);
+        CHECK(strcmp(fluvio_consumer_offset_list_topic(list, i), topic) == 0);
+        CHECK(fluvio_consumer_offset_list_modified_time(list, i) > 1700000000u); /* seconds since the epoch */
+        CHECK(fluvio_consumer_offset_list_modified_time(list, i) < 4000000000u);
+        if (fluvio_consumer_offset_list_partition(list, i) == partition) {
+            found = fluvio_consumer_offset_list_offset(list, i);
+        }
+    }
+    fluvio_consumer_offset_list_free(list);
+    return found;
+}
+
+static void test_consumer_offsets(struct fluvio_client *client) {
+    struct fluvio_consumer_config *config = fluvio_consumer_config_new();
+    struct fluvio_consumer *consumer = (struct fluvio_consumer *)&g_checks;
+    struct fluvio_consumer_offset_list *list = (struct fluvio_consumer_offset_list *)&g_checks;
+    struct fluvio_producer *producer;
+    struct fluvio_stream *stream, *plain;
+    struct fluvio_record *record;
+    char value[32];
+    int64_t first;
+    int i;
+
+    CHECK_OK(fluvio_topic_create(client, "api-offsets", 1, 1));
+    producer = PRODUCER(client, "api-offsets", 0);
+    for (i = 0; i < 10; i++) {
+        snprintf(value, sizeof value, "o%d", i);
+        SEND_STR(producer, value);
+    }
+    CHECK_OK(fluvio_flush(producer));
+    fluvio_producer_free(producer);
+
+    /* Config misuse. */
+    CHECK(config != NULL);
+    CHECK_ERR(fluvio_consumer_config_set_consumer_id(NULL, "x"), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_consumer_config_set_consumer_id(config, ""), FLUVIO_ERR_INVALID_ARGUMENT, "consumer id");
+    CHECK_ERR(fluvio_consumer_config_set_offset_strategy(NULL, FLUVIO_OFFSET_STRATEGY_AUTO), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_consumer_config_set_offset_strategy(config, 7), FLUVIO_ERR_INVALID_ARGUMENT, "7");
+    CHECK_ERR(fluvio_consumer_config_set_offset_flush_ms(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 ms");
+    CHECK_ERR(fluvio_consumer_config_set_offset_flush_ms(NULL, 10), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_consumer_config_set_max_bytes(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "max bytes");
+    CHECK_ERR(fluvio_consumer_config_set_max_bytes(NULL, 100), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_consumer_config_set_continuous(NULL, false), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_consumer_config_add_partition(NULL, 0), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_OK(fluvio_consumer_config_add_partition(config, 0));
+    CHECK_ERR(fluvio_consumer_config_add_partition(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "already");
+    /* A strategy without a consumer id, then a partition the topic lacks. */
+    CHECK_OK(fluvio_consumer_config_set_offset_strategy(config, FLUVIO_OFFSET_STRATEGY_MANUAL));
+    CHECK_ERR(fluvio_consumer_with_config(client, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "consumer id");
+    CHECK_OK(fluvio_consumer_config_set_consumer_id(config, "c-api"));
+    CHECK_OK(fluvio_consumer_config_add_partition(config, 1));
+    CHECK_ERR(fluvio_consumer_with_config(client, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "partition 1");
+    CHECK_ERR(fluvio_consumer_with_config(NULL, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_consumer_with_config(client, NULL, config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_consumer_with_config(client, "api-offsets", config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_ERR(fluvio_consumer_with_config(client, "api-nothing", NULL, &consumer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-nothing");
+    CHECK(consumer == (struct fluvio_consumer *)&g_checks);
+    CHECK_OK(fluvio_consumer_config_set_consumer_id(config, NULL)); /* removes the name */
+    CHECK_OK(fluvio_consumer_config_set_offset_flush_ms(config, 50));
+    CHECK_OK(fluvio_consumer_config_set_max_bytes(config, 4096));
+    fluvio_consumer_config_free(config);
+    fluvio_consumer_config_free(NULL);
+
+    /* Default config: a plain consumer of every partition. */
+    consumer = NULL;
+    CHECK_OK(fluvio_consumer_with_config(client, "api-offsets", NULL, &consumer));
+    CHECK_OK(fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &plain));
+    fluvio_consumer_free(consumer);
+    record = NEXT(plain);
+    CHECK(strcmp(fluvio_record_value_str(record), "o0") == 0);
+    fluvio_record_free(record);
+    CHECK_ERR(fluvio_stream_commit(plain), FLUVIO_ERR_INVALID_ARGUMENT, "consumer id");
+    CHECK_ERR(fluvio_stream_flush(plain, WAIT_MS), FLUVIO_ERR_INVALID_ARGUMENT, "consumer id");
+    CHECK_ERR(fluvio_stream_commit(NULL), FLUVIO_ERR_INVALID_ARGUMENT, "stream");
+    CHECK_ERR(fluvio_stream_flush(NULL, 0), FLUVIO_ERR_INVALID_ARGUMENT, "stream");
+    fluvio_stream_free(plain);
+
+    /* Manual: read 4, commit, flush; a new stream with the id resumes at 4. */
+    stream = NAMED_STREAM(client, "api-offsets", "c-api", FLUVIO_OFFSET_STRATEGY_MANUAL, 0);
+    for (i = 0; i < 4; i++) {
+        fluvio_record_free(NEXT(stream));
+    }
+    CHECK_OK(fluvio_stream_flush(stream, WAIT_MS)); /* nothing committed yet: nothing stored */
+    CHECK(stored_offset(client, "c-api", "api-offsets", 0) == -2);
+    CHECK_OK(fluvio_stream_commit(stream));
+    CHECK_OK(fluvio_stream_flush(stream, -1));
+    CHECK(stored_offset(client, "c-api", "api-offsets", 0) == 3);
+    fluvio_stream_free(stream);
+    stream = NAMED_STREAM(client, "api-offsets", "c-api", FLUVIO_OFFSET_STRATEGY_MANUAL, 1);
+    CHECK(read_to_end(stream, &first) == 6);
+    CHECK(first == 4);
+    fluvio_stream_free(stream);
+    CHECK(stored_offset(client, "c-api", "api-offsets", 0) == 3); /* not committed */
+
+    /* Auto: what was handed out is stored when the stream is freed. */
+    stream = NAMED_STREAM(client, "api-offsets", "c-auto", FLUVIO_OFFSET_STRATEGY_AUTO, 0);
+    for (i = 0; i < 7; i++) {
+        fluvio_record_free(NEXT(stream));
+    }
+    fluvio_stream_free(stream);
+    CHECK(stored_offset(client, "c-auto", "api-offsets", 0) == 6);
+    stream = NAMED_STREAM(client, "api-offsets", "c-auto", FLUVIO_OFFSET_STRATEGY_AUTO, 1);
+    CHECK(read_to_end(stream, &first) == 3);
+    CHECK(first == 7);
+    fluvio_stream_free(stream);
+    CHECK(stored_offset(client, "c-auto", "api-offsets", 0) == 9);
+
+    /* Listing: filters, misuse, out of range. */
+    CHECK_OK(fluvio_consumer_offset_list(client, NULL, "api-offsets", &list));
+    CHECK(fluvio_consumer_offset_list_count(list) == 2);
+    CHECK(fluvio_consumer_offset_list_consumer_id(list, 2) == NULL);
+    CHECK(fluvio_consumer_offset_list_topic(list, 2) == NULL);
+    CHECK(fluvio_consumer_offset_list_partition(list, 2) == 0);
+    CHECK(fluvio_consumer_offset_list_offset(list, 2) == -1);
+    CHECK(fluvio_consumer_offset_list_modified_time(list, 2) == 0);
+    fluvio_consumer_offset_list_free(list);
+    CHECK_OK(fluvio_consumer_offset_list(client, "c-none", NULL, &list));
+    CHECK(fluvio_consumer_offset_list_count(list) == 0);
+    fluvio_consumer_offset_list_free(list);
+    fluvio_consumer_offset_list_free(NULL);
+    CHECK(fluvio_consumer_offset_list_count(NULL) == 0);
+    CHECK(fluvio_consumer_offset_list_consumer_id(NULL, 0) == NULL);
+    CHECK(fluvio_consumer_offset_list_offset(NULL, 0) == -1);
+    list = (struct fluvio_consumer_offset_list *)&g_checks;
+    CHECK_ERR(fluvio_consumer_offset_list(NULL, NULL, NULL, &list), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_consumer_offset_list(client, NULL, NULL, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK(list == (struct fluvio_consumer_offset_list *)&g_checks);
+
+    /* Deleting. */
+    CHECK_ERR(fluvio_consumer_offset_delete(NULL, "c-api", "api-offsets", 0), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_consumer_offset_delete(client, NULL, "api-offsets", 0), FLUVIO_ERR_INVALID_ARGUMENT, "consumer_id");
+    CHECK_ERR(fluvio_consumer_offset_delete(client, "", "api-offsets", 0), FLUVIO_ERR_INVALID_ARGUMENT, "consumer id");
+    CHECK_ERR(fluvio_consumer_offset_delete(client, "c-api", NULL, 0), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_consumer_offset_delete(client, "c-api", "Bad_Name", 0), FLUVIO_ERR_INVALID_ARGUMENT, "Bad_Name");
+    CHECK_OK(fluvio_consumer_offset_delete(client, "c-api", "api-offsets", 0));
+    CHECK(stored_offset(client, "c-api", "api-offsets", 0) == -2);
+    stream = NAMED_STREAM(client, "api-offsets", "c-api", FLUVIO_OFFSET_STRATEGY_MANUAL, 1);
+    CHECK(read_to_end(stream, &first) == 10); /* starts afresh */
+    CHECK(first == 0);
+    fluvio_stream_free(stream);
+
+    /* The topic's offsets go with it. */
+    CHECK_OK(fluvio_topic_delete(client, "api-offsets"));
+    CHECK(stored_offset(client, "c-auto", "api-offsets", 0) == -2);
+    printf("consumer offsets ok\n");
+}
+
 static void test_offsets(const char *endpoint) {
     struct fluvio_delivery *delivery = NULL;
     uint32_t partition = 99;
@@ -1255,6 +1455,7 @@ int main(void) {
     test_compression(client);
     test_partitioner(client);
     test_consumer_arguments(client);
+    test_consumer_offsets(client);
     test_fresh_topics(client);
     test_offsets(endpoint);
     test_stream_fd(client);
