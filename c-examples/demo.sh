@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: starts the embedded Fluvio cluster (fluvio-local, 2 SPUs) on a
-# temporary data directory, runs the C producer, consumer and custom
-# partitioner against it, and stops it.
+# temporary data directory, runs the C producer, consumer, custom
+# partitioner and resumable consumer against it, and stops it.
 set -euo pipefail
 cd "$(dirname "$0")"
 BUILD=${BUILD:-build}
@@ -17,3 +17,6 @@ echo "== embedded cluster on $endpoint"
 echo "== producer";           "$BUILD/producer" greetings 10
 echo "== consumer";           "$BUILD/consumer" greetings
 echo "== custom partitioner"; "$BUILD/custom_partitioner" sorted
+echo "== resumable consumer, twice: the second run continues where the first stopped"
+"$BUILD/resumable_consumer" greetings demo-reader 4
+"$BUILD/resumable_consumer" greetings demo-reader 4

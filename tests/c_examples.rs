@@ -38,12 +38,16 @@ fn assert_success(what: &str, output: &Output) {
 }
 
 /// Each example with its arguments, in the order the demo runs them.
-const EXAMPLES: [(&str, &[&str]); 5] = [
+const EXAMPLES: [(&str, &[&str]); 8] = [
     ("version", &[]),
     ("local_cluster", &[]),
     ("producer", &["greetings", "25"]),
     ("consumer", &["greetings"]),
     ("custom_partitioner", &["sorted"]),
+    // Three runs of one named consumer: 10, 10, then the 6 left.
+    ("resumable_consumer", &["greetings", "reader", "10"]),
+    ("resumable_consumer", &["greetings", "reader", "10"]),
+    ("resumable_consumer", &["greetings", "reader", "10"]),
 ];
 
 /// Runs every example, through `wrapper` (e.g. valgrind) if given, with
@@ -154,6 +158,34 @@ fn c_examples_build_and_run() {
     assert!(stdout.contains("42 is a number   -> partition 0"), "{stdout}");
     assert!(stdout.contains("apples           -> partition 1"), "{stdout}");
     assert!(stdout.contains("the partitioner was called 4 times"), "{stdout}");
+    resumable_runs_read_each_record_once(&stdout);
+}
+
+/// The three runs of `resumable_consumer` together read each of the 26
+/// records of greetings exactly once, and the cluster stored where it ended.
+fn resumable_runs_read_each_record_once(stdout: &str) {
+    let counts: Vec<&str> = stdout.lines().filter(|l| l.starts_with("reader read ")).collect();
+    assert_eq!(counts, ["reader read 10 records from greetings", "reader read 10 records from greetings", "reader read 6 records from greetings"]);
+    let mut read: Vec<(u32, i64)> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("resumable: partition "))
+        .map(|l| {
+            let fields: Vec<&str> = l.split(' ').collect();
+            (fields[0].parse().unwrap(), fields[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(read.len(), 26, "{stdout}");
+    read.sort();
+    read.dedup();
+    assert_eq!(read.len(), 26, "a record was read twice:\n{stdout}");
+    let mut last_per_partition = std::collections::BTreeMap::new();
+    for (partition, offset) in read {
+        last_per_partition.insert(partition, offset); // sorted: the last insert is the largest
+    }
+    for (partition, last) in last_per_partition {
+        let line = format!("reader resumes partition {partition} after offset {last}");
+        assert!(stdout.contains(&line), "missing '{line}':\n{stdout}");
+    }
 }
 
 /// Clean under valgrind (see `support::VALGRIND`).
@@ -164,4 +196,5 @@ fn c_examples_are_valgrind_clean() {
     let stdout = run_examples(&build_dir, &support::VALGRIND, |_| {});
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
+    resumable_runs_read_each_record_once(&stdout);
 }
