@@ -5,6 +5,10 @@
 //! fails when the committed `include/fluvio.h` differs from it. Outside CI
 //! (`CI` unset) the build also refreshes `include/fluvio.h`, so a developer
 //! only has to commit it.
+//!
+//! It also gives the shared library its soname (`libfluvio.so.MAJOR`) and
+//! limits its exports to the C API (`packaging/fluvio.map`), see
+//! `link_shared_library`.
 
 use std::path::PathBuf;
 
@@ -12,6 +16,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=CI");
+    link_shared_library();
 
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
@@ -33,4 +38,20 @@ fn main() {
             std::fs::write(&committed, fresh).expect("write include/fluvio.h");
         }
     }
+}
+
+/// Link arguments for `libfluvio.so` on ELF platforms (Linux). The soname
+/// carries the major version only (`libfluvio.so.0`): programs record that
+/// name, so a new major version installs beside the old one instead of
+/// breaking its users. The version script exports `fluvio_*` and nothing else.
+fn link_shared_library() {
+    let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let version_script = crate_dir.join("packaging").join("fluvio.map");
+    println!("cargo:rerun-if-changed={}", version_script.display());
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("CARGO_PKG_VERSION_MAJOR");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libfluvio.so.{major}");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={}", version_script.display());
 }
