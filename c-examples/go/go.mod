@@ -1,0 +1,3 @@
+module fluvio-go-example
+
+go 1.19
