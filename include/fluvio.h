@@ -119,6 +119,13 @@ enum fluvio_status {
 struct fluvio_client;
 
 /**
+ * Connection settings for `fluvio_connect_with_config`. Created by
+ * `fluvio_client_config_new`, freed by `fluvio_client_config_free`; one
+ * thread at a time may change it.
+ */
+struct fluvio_client_config;
+
+/**
  * A consumer of one, several or every partition of a topic. Any thread may
  * use it; it is freed by `fluvio_consumer_free` (streams opened from it
  * keep working).
@@ -189,6 +196,11 @@ struct fluvio_stream;
 struct fluvio_topic_list;
 
 /**
+ * Which TLS policy a connection uses (the Fluvio profile's `tls_policy`).
+ */
+typedef uint32_t fluvio_tls_policy;
+
+/**
  * What a `fluvio_offset` counts from.
  */
 typedef uint32_t fluvio_offset_kind;
@@ -234,6 +246,28 @@ struct fluvio_record_in {
   const void *value;
   size_t value_len;
 };
+
+/**
+ * Plain TCP (the default).
+ */
+#define FLUVIO_TLS_DISABLED 0
+
+/**
+ * TLS without a client certificate. The server's certificate is verified
+ * against the CA given with `fluvio_client_config_set_tls_ca`, or the
+ * system's trusted roots without one, for the endpoint's host name (or
+ * the domain given with `fluvio_client_config_set_tls_domain`). Note: the
+ * official clients do not verify the server under this policy; libfluvio
+ * does.
+ */
+#define FLUVIO_TLS_ANONYMOUS 1
+
+/**
+ * Mutual TLS: the server is verified against the given CA for the given
+ * domain, and the client presents its certificate
+ * (`fluvio_client_config_set_tls_client_cert`). All three are required.
+ */
+#define FLUVIO_TLS_VERIFIED 2
 
 /**
  * `value` is an absolute offset.
@@ -297,14 +331,19 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Connects to the cluster whose SC listens at `endpoint` (`"host:port"`).
+ * Connects to the cluster whose SC listens at `endpoint` (`"host:port"`),
+ * over plain TCP.
  *
- * `endpoint` may be NULL: the `FLUVIO_ENDPOINT` environment variable is
- * used if set, else `"127.0.0.1:9003"`. On success `*out` owns the client:
- * free it with `fluvio_client_free`.
+ * `endpoint` may be NULL, to connect as the official clients do: to the
+ * endpoint in the `FLUVIO_ENDPOINT` environment variable if it is set;
+ * else with the current profile of the Fluvio profile file
+ * (`$FLV_PROFILE_PATH`, else `~/.fluvio/config`, if it exists: endpoint,
+ * TLS, client id); else to `"127.0.0.1:9003"`. On success `*out` owns the
+ * client: free it with `fluvio_client_free`.
  *
  * Returns FLUVIO_ERR_INVALID_ARGUMENT (out is NULL, endpoint empty or not
- * UTF-8), FLUVIO_ERR_CONNECTION (nothing listens there, or it is not a
+ * UTF-8, a malformed profile file: the message names it),
+ * FLUVIO_ERR_CONNECTION (nothing listens there, or it is not a
  * Fluvio SC), FLUVIO_ERR_TIMEOUT (no answer within 15 s), or
  * FLUVIO_ERR_PROTOCOL (the peer does not speak Fluvio).
  *
@@ -397,6 +436,153 @@ uint32_t fluvio_topic_list_partitions(const struct fluvio_topic_list *list, size
  * `list` must be NULL or from `fluvio_topic_list`, and not used after.
  */
 void fluvio_topic_list_free(struct fluvio_topic_list *list);
+
+/**
+ * Creates connection settings: endpoint 127.0.0.1:9003, TLS disabled,
+ * client id "fluvio".
+ *
+ * Returns NULL only if memory is exhausted.
+ */
+struct fluvio_client_config *fluvio_client_config_new(void);
+
+/**
+ * Frees connection settings. NULL is a no-op.
+ *
+ * # Safety
+ * `config` must be NULL or from `fluvio_client_config_new`, not used after.
+ */
+void fluvio_client_config_free(struct fluvio_client_config *config);
+
+/**
+ * Replaces the settings with those of the Fluvio profile `profile` (NULL:
+ * the current profile) of the profile file: `$FLV_PROFILE_PATH`, else
+ * `~/.fluvio/config` (the file the `fluvio` CLI writes): its endpoint, TLS
+ * policy and certificates, and client id.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, the file is
+ * missing or malformed (the message names the file and the problem), or
+ * the profile or its cluster is not defined.
+ *
+ * # Safety
+ * `config` must be a live configuration; `profile` NULL or a
+ * NUL-terminated string.
+ */
+enum fluvio_status fluvio_client_config_load_profile(struct fluvio_client_config *config,
+                                                     const char *profile);
+
+/**
+ * Sets the SC endpoint, `"host:port"` (copied).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL arguments or an empty or
+ * non-UTF-8 endpoint.
+ *
+ * # Safety
+ * `config` must be a live configuration; `endpoint` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_client_config_set_endpoint(struct fluvio_client_config *config,
+                                                     const char *endpoint);
+
+/**
+ * Sets the client id sent with every request (default "fluvio"; copied).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL arguments or an empty,
+ * non-UTF-8 or over-long (32767 bytes) id.
+ *
+ * # Safety
+ * `config` must be a live configuration; `client_id` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_client_config_set_client_id(struct fluvio_client_config *config,
+                                                      const char *client_id);
+
+/**
+ * Sets the TLS policy: FLUVIO_TLS_DISABLED, FLUVIO_TLS_ANONYMOUS or
+ * FLUVIO_TLS_VERIFIED. Certificates and domain set before are kept where
+ * the new policy uses them; what a policy needs but lacks is reported by
+ * `fluvio_connect_with_config`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `policy` is
+ * unknown.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_client_config_set_tls_policy(struct fluvio_client_config *config,
+                                                       fluvio_tls_policy policy);
+
+/**
+ * Sets the domain the server's certificate must be valid for (required by
+ * FLUVIO_TLS_VERIFIED; with FLUVIO_TLS_ANONYMOUS, the endpoint's host by
+ * default). Copied.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL arguments, an empty domain,
+ * or TLS disabled.
+ *
+ * # Safety
+ * `config` must be a live configuration; `domain` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_client_config_set_tls_domain(struct fluvio_client_config *config,
+                                                       const char *domain);
+
+/**
+ * Sets the CA certificate(s) the server is verified against: PEM text
+ * (starting with "-----BEGIN") or the path of a PEM file, read when
+ * connecting. Copied.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL or empty arguments, or TLS
+ * disabled.
+ *
+ * # Safety
+ * `config` must be a live configuration; `ca_cert` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_client_config_set_tls_ca(struct fluvio_client_config *config,
+                                                   const char *ca_cert);
+
+/**
+ * Sets the client certificate and its private key (FLUVIO_TLS_VERIFIED):
+ * each PEM text (starting with "-----BEGIN") or the path of a PEM file,
+ * read when connecting. Copied.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL or empty arguments, or a
+ * policy other than FLUVIO_TLS_VERIFIED.
+ *
+ * # Safety
+ * `config` must be a live configuration; `cert` and `key` NUL-terminated
+ * strings.
+ */
+enum fluvio_status fluvio_client_config_set_tls_client_cert(struct fluvio_client_config *config,
+                                                            const char *cert,
+                                                            const char *key);
+
+/**
+ * Connects as `config` says (read only; it may be freed right after). On
+ * success `*out` owns the client: free it with `fluvio_client_free`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments; certificates or
+ * keys that cannot be read or parsed, a verified policy without domain,
+ * CA, certificate or key: the message names which),
+ * FLUVIO_ERR_CONNECTION (nothing listens there; a TLS handshake failed:
+ * unknown CA, wrong domain, expired certificate, client certificate
+ * refused or missing, TLS against a plain port or the reverse — the
+ * message says which), FLUVIO_ERR_TIMEOUT, or FLUVIO_ERR_PROTOCOL.
+ *
+ * # Safety
+ * `config` must be a live configuration; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_connect_with_config(const struct fluvio_client_config *config,
+                                              struct fluvio_client **out);
+
+/**
+ * Connects with the Fluvio profile `profile` (NULL: the current profile)
+ * of the profile file (`$FLV_PROFILE_PATH`, else `~/.fluvio/config`). On
+ * success `*out` owns the client.
+ *
+ * Returns what `fluvio_client_config_load_profile` and
+ * `fluvio_connect_with_config` return.
+ *
+ * # Safety
+ * `profile` must be NULL or a NUL-terminated string; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_connect_profile(const char *profile, struct fluvio_client **out);
 
 /**
  * The first record still stored.
@@ -900,14 +1086,36 @@ enum fluvio_status fluvio_local_config_set_port(struct fluvio_local_config *conf
 enum fluvio_status fluvio_local_config_set_spus(struct fluvio_local_config *config, uint16_t spus);
 
 /**
+ * Serves TLS on the SC and every SPU: `cert` is the server's certificate
+ * chain and `key` its private key; with `client_ca` (NULL: anonymous
+ * clients welcome) every client must present a certificate signed by that
+ * CA. Each is PEM text (starting with "-----BEGIN") or the path of a PEM
+ * file, read by `fluvio_local_cluster_start`. Copied. Meant for tests and
+ * single-machine deployments that must still encrypt.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL `config`, `cert` or `key`,
+ * or an empty argument.
+ *
+ * # Safety
+ * `config` must be a live configuration; `cert` and `key` NUL-terminated
+ * strings; `client_ca` NULL or one.
+ */
+enum fluvio_status fluvio_local_config_set_tls(struct fluvio_local_config *config,
+                                               const char *cert,
+                                               const char *key,
+                                               const char *client_ca);
+
+/**
  * Starts an embedded cluster and waits until it serves.
  *
  * `config` may be NULL for the defaults; it is only read, and may be freed
  * right after. On success `*out` owns the cluster: stop it with
  * `fluvio_local_cluster_stop`.
  *
- * Returns FLUVIO_ERR_INVALID_ARGUMENT if `out` is NULL, FLUVIO_ERR_IO if a
- * port cannot be bound or the data directory cannot be used.
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `out` is NULL or the TLS
+ * certificate or key cannot be used (the message names which),
+ * FLUVIO_ERR_IO if a port cannot be bound or the data directory cannot be
+ * used.
  *
  * # Safety
  * `config` must be NULL or a live configuration; `out` a valid pointer.

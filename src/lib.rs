@@ -9,3 +9,4 @@ pub mod ffi;
 pub mod local;
 pub mod producer;
 pub mod protocol;
+pub mod tls;

@@ -7,7 +7,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use fluvio::local::{ClusterConfig, FsyncPolicy, LocalCluster};
+use fluvio::local::{ClusterConfig, FsyncPolicy, LocalCluster, ServerTls};
+use fluvio::tls::Pem;
 
 const USAGE: &str = "\
 usage: fluvio-local --data-dir DIR [options]
@@ -23,6 +24,10 @@ usage: fluvio-local --data-dir DIR [options]
   --retention-bytes N       keep at most about N bytes per partition (default: keep all)
   --cut-batches             cut the last batch of each fetch at max_bytes, as the
                             official SPU does (for testing clients)
+  --tls-cert FILE           serve TLS on the SC and every SPU with this PEM
+                            certificate chain (needs --tls-key)
+  --tls-key FILE            the PEM private key of --tls-cert
+  --tls-client-ca FILE      require client certificates signed by this PEM CA
   -h, --help                this text";
 
 struct Args {
@@ -35,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
     let mut data_dir = None;
     let mut config = ClusterConfig::new("");
     let mut topics = Vec::new();
+    let (mut tls_cert, mut tls_key, mut tls_client_ca) = (None::<String>, None::<String>, None::<String>);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         let number = |name: &str, text: String| text.parse::<u64>().map_err(|_| format!("{name}: not a number: {text}"));
@@ -68,10 +74,22 @@ fn parse_args() -> Result<Args, String> {
             "--segment-bytes" => config.log.segment_bytes = number("--segment-bytes", value("--segment-bytes")?)?,
             "--retention-bytes" => config.log.retention_bytes = Some(number("--retention-bytes", value("--retention-bytes")?)?),
             "--cut-batches" => config.cut_batches = true,
+            "--tls-cert" => tls_cert = Some(value("--tls-cert")?),
+            "--tls-key" => tls_key = Some(value("--tls-key")?),
+            "--tls-client-ca" => tls_client_ca = Some(value("--tls-client-ca")?),
             other => return Err(format!("unknown argument: {other}")),
         }
     }
     config.data_dir = data_dir.ok_or("--data-dir is required")?.into();
+    config.tls = match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => Some(ServerTls {
+            cert: Pem::File(cert.into()),
+            key: Pem::File(key.into()),
+            client_ca: tls_client_ca.map(|ca| Pem::File(ca.into())),
+        }),
+        (None, None) if tls_client_ca.is_none() => None,
+        _ => return Err("--tls-cert and --tls-key go together (and --tls-client-ca needs them)".into()),
+    };
     Ok(Args { config, topics })
 }
 

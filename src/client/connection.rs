@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::{ClientError, Result};
+use super::tls::{tls_hint, TlsConnector};
 use crate::protocol::api_versions::{ApiVersionsRequest, ApiVersionsResponse};
 use crate::protocol::codec::{Decode, Version};
 use crate::protocol::frame::{decode_response_header, encode_request_frame, split_frame, Request, RequestHeader, DEFAULT_MAX_FRAME_LEN};
@@ -22,6 +22,32 @@ use crate::protocol::frame::{decode_response_header, encode_request_frame, split
 pub const CLIENT_ID: &str = "fluvio";
 /// Sent as `client_version` in ApiVersions: a semver the servers accept.
 const CLIENT_VERSION: &str = "0.50.1";
+
+/// How connections are made: plain TCP or TLS, and the client id their
+/// request headers carry. Shared by a client's SC and SPU connections.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    pub tls: Option<TlsConnector>,
+    pub client_id: String,
+}
+
+impl Transport {
+    /// The transport for the SPU named `spu` (its TLS name differs).
+    pub fn for_spu(&self, spu: &str) -> Transport {
+        Transport { tls: self.tls.as_ref().map(|t| t.for_spu(spu)), client_id: self.client_id.clone() }
+    }
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Transport { tls: None, client_id: CLIENT_ID.to_string() }
+    }
+}
+
+/// The two directions of a connection, TCP or TLS alike. (TCP is split
+/// without a lock; TLS through tokio's split.)
+type ReadHalf = Box<dyn AsyncRead + Send + Unpin>;
+type WriteHalf = Box<dyn AsyncWrite + Send + Unpin>;
 
 /// What waits for frames with a given correlation id.
 enum Waiter {
@@ -39,7 +65,8 @@ struct Waiters {
 /// A multiplexed connection. Cheap to share (`Arc`); any task may use it.
 pub struct Connection {
     addr: String,
-    writer: tokio::sync::Mutex<OwnedWriteHalf>,
+    client_id: String,
+    writer: tokio::sync::Mutex<WriteHalf>,
     waiters: Arc<Mutex<Waiters>>,
     next_id: AtomicI32,
     versions: ApiVersionsResponse,
@@ -97,13 +124,28 @@ fn lock(waiters: &Mutex<Waiters>) -> std::sync::MutexGuard<'_, Waiters> {
 }
 
 impl Connection {
-    /// Connects to `addr` ("host:port") and exchanges ApiVersions.
+    /// Connects to `addr` ("host:port") over plain TCP and exchanges ApiVersions.
     pub async fn connect(addr: &str, timeout: Duration) -> Result<Arc<Connection>> {
+        Self::connect_with(addr, &Transport::default(), timeout).await
+    }
+
+    /// Connects to `addr` ("host:port") as `transport` says (TCP or TLS)
+    /// and exchanges ApiVersions.
+    pub async fn connect_with(addr: &str, transport: &Transport, timeout: Duration) -> Result<Arc<Connection>> {
         let connect = async {
             let stream = TcpStream::connect(addr).await.map_err(|e| ClientError::Connection(format!("connecting to {addr}: {e}")))?;
             let _ = stream.set_nodelay(true);
-            let (mut read, mut write) = stream.into_split();
-            let versions = handshake(addr, &mut read, &mut write).await?;
+            let (mut read, mut write): (ReadHalf, WriteHalf) = match &transport.tls {
+                None => {
+                    let (read, write) = stream.into_split();
+                    (Box::new(read), Box::new(write))
+                }
+                Some(tls) => {
+                    let (read, write) = tokio::io::split(tls.connect(addr, stream).await?);
+                    (Box::new(read), Box::new(write))
+                }
+            };
+            let versions = handshake(addr, &transport.client_id, &mut read, &mut write).await?;
             Ok::<_, ClientError>((read, write, versions))
         };
         let (read, write, versions) = tokio::time::timeout(timeout, connect)
@@ -114,6 +156,7 @@ impl Connection {
         tokio::spawn(read_frames(addr.to_string(), read, waiters.clone(), closed.clone()));
         Ok(Arc::new(Connection {
             addr: addr.to_string(),
+            client_id: transport.client_id.clone(),
             writer: tokio::sync::Mutex::new(write),
             waiters,
             // As the official client: the first multiplexed request reuses id 1.
@@ -154,16 +197,21 @@ impl Connection {
 
     async fn write(&self, id: i32, frame: &[u8]) -> Result<()> {
         let mut writer = self.writer.lock().await;
-        if let Err(e) = writer.write_all(frame).await {
+        // Flushed: TLS may hold written bytes until then (TCP: a no-op).
+        let written = async {
+            writer.write_all(frame).await?;
+            writer.flush().await
+        };
+        if let Err(e) = written.await {
             lock(&self.waiters).by_id.remove(&id);
             return Err(ClientError::Connection(format!("writing to {}: {e}", self.addr)));
         }
         Ok(())
     }
 
-    fn frame<R: Request>(id: i32, version: Version, request: &R) -> Vec<u8> {
+    fn frame<R: Request>(&self, id: i32, version: Version, request: &R) -> Vec<u8> {
         let mut frame = Vec::new();
-        encode_request_frame(&RequestHeader::new(R::API_KEY, version, id, CLIENT_ID), request, &mut frame);
+        encode_request_frame(&RequestHeader::new(R::API_KEY, version, id, &self.client_id), request, &mut frame);
         frame
     }
 
@@ -179,7 +227,7 @@ impl Connection {
         let version = self.version_for::<R>();
         let (tx, rx) = oneshot::channel();
         let id = self.register(Waiter::Once(tx))?;
-        self.write(id, &Self::frame(id, version, request)).await?;
+        self.write(id, &self.frame(id, version, request)).await?;
         Ok(PendingResponse { rx, id, version, addr: self.addr.clone(), waiters: self.waiters.clone(), _marker: std::marker::PhantomData })
     }
 
@@ -189,13 +237,13 @@ impl Connection {
         let version = self.version_for::<R>();
         let (tx, rx) = mpsc::channel(queue.max(1));
         let id = self.register(Waiter::Stream(tx))?;
-        self.write(id, &Self::frame(id, version, request)).await?;
+        self.write(id, &self.frame(id, version, request)).await?;
         Ok(ResponseStream { rx, version, _marker: std::marker::PhantomData })
     }
 }
 
 /// ApiVersions on the bare socket, correlation id 1.
-async fn handshake(addr: &str, read: &mut OwnedReadHalf, write: &mut OwnedWriteHalf) -> Result<ApiVersionsResponse> {
+async fn handshake(addr: &str, client_id: &str, read: &mut ReadHalf, write: &mut WriteHalf) -> Result<ApiVersionsResponse> {
     let request = ApiVersionsRequest {
         client_version: CLIENT_VERSION.into(),
         client_os: std::env::consts::OS.into(),
@@ -203,10 +251,20 @@ async fn handshake(addr: &str, read: &mut OwnedReadHalf, write: &mut OwnedWriteH
     };
     let version = ApiVersionsRequest::DEFAULT_API_VERSION;
     let mut frame = Vec::new();
-    encode_request_frame(&RequestHeader::new(ApiVersionsRequest::API_KEY, version, 1, CLIENT_ID), &request, &mut frame);
-    write.write_all(&frame).await.map_err(|e| ClientError::Connection(format!("writing to {addr}: {e}")))?;
+    encode_request_frame(&RequestHeader::new(ApiVersionsRequest::API_KEY, version, 1, client_id), &request, &mut frame);
+    let io_error = |doing: &str, e: std::io::Error| {
+        let detail = e.to_string();
+        ClientError::Connection(format!("{doing} {addr}: {detail}{}", tls_hint(&detail)))
+    };
+    write.write_all(&frame).await.map_err(|e| io_error("writing to", e))?;
+    write.flush().await.map_err(|e| io_error("writing to", e))?;
     let mut buf = Vec::new();
     loop {
+        // A TLS record (alert or handshake: 0x15/0x16, then version 3.x)
+        // instead of a Fluvio frame: the port speaks TLS, we did not.
+        if buf.len() >= 2 && matches!(buf[0], 0x15 | 0x16) && buf[1] == 0x03 {
+            return Err(ClientError::Connection(format!("{addr} answered with TLS: connect to it with a TLS policy")));
+        }
         if let Some((contents, _)) = split_frame(&buf, DEFAULT_MAX_FRAME_LEN)? {
             let (_, body) = decode_response_header(contents)?;
             return Ok(ApiVersionsResponse::from_bytes(body.rest(), version)?);
@@ -214,14 +272,14 @@ async fn handshake(addr: &str, read: &mut OwnedReadHalf, write: &mut OwnedWriteH
         match read.read_buf(&mut buf).await {
             Ok(0) => return Err(ClientError::Connection(format!("{addr} closed the connection during the handshake"))),
             Ok(_) => {}
-            Err(e) => return Err(ClientError::Connection(format!("reading from {addr}: {e}"))),
+            Err(e) => return Err(io_error("reading from", e)),
         }
     }
 }
 
 /// Routes frames to their waiters until the connection ends, then fails
 /// every waiter.
-async fn read_frames(addr: String, mut read: OwnedReadHalf, waiters: Arc<Mutex<Waiters>>, closed: Arc<AtomicBool>) {
+async fn read_frames(addr: String, mut read: ReadHalf, waiters: Arc<Mutex<Waiters>>, closed: Arc<AtomicBool>) {
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let error = 'read: loop {
         loop {

@@ -2,15 +2,19 @@
 //! watches, topic admin, and a pool of SPU connections (one per SPU, shared
 //! by every producer and consumer, re-established when it drops).
 
+mod config;
 mod connection;
 mod error;
 mod metadata;
+mod tls;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use connection::{Connection, PendingResponse, ResponseStream, CLIENT_ID};
+pub use config::{load_profile, parse_profile, resolve_default, ClientConfig, ENDPOINT_ENV, PROFILE_PATH_ENV};
+pub use connection::{Connection, PendingResponse, ResponseStream, Transport, CLIENT_ID};
+pub use tls::{Pem, TlsConnector, TlsPolicy};
 pub use error::{ClientError, Result};
 pub use metadata::{ClusterMetadata, Store};
 
@@ -60,19 +64,28 @@ pub struct Client {
 }
 
 struct Inner {
+    /// TCP or TLS, and the client id: the same for the SC and every SPU.
+    transport: Transport,
     sc: Arc<Connection>,
     metadata: Arc<ClusterMetadata>,
     spus: tokio::sync::Mutex<HashMap<i32, Arc<Connection>>>,
 }
 
 impl Client {
-    /// Connects to the SC at `endpoint` ("host:port"), checks its platform
-    /// version and starts the metadata watches.
+    /// Connects over plain TCP to the SC at `endpoint` ("host:port"),
+    /// checks its platform version and starts the metadata watches.
     pub async fn connect(endpoint: &str) -> Result<Client> {
+        Self::connect_with(&ClientConfig::new(endpoint)).await
+    }
+
+    /// Connects as `config` says (endpoint, TLS, client id).
+    pub async fn connect_with(config: &ClientConfig) -> Result<Client> {
+        let endpoint = config.endpoint.as_str();
         if endpoint.is_empty() {
             return Err(ClientError::InvalidArgument("endpoint is empty".into()));
         }
-        let sc = Connection::connect(endpoint, CONNECT_TIMEOUT).await?;
+        let transport = Transport { tls: TlsConnector::new(&config.tls)?, client_id: config.client_id.clone() };
+        let sc = Connection::connect_with(endpoint, &transport, CONNECT_TIMEOUT).await?;
         let platform = sc.versions().platform_version.triple();
         if platform < MIN_PLATFORM {
             return Err(ClientError::Protocol(format!(
@@ -84,7 +97,7 @@ impl Client {
             return Err(ClientError::Protocol(format!("{endpoint} does not offer metadata watches: is it a Fluvio SC?")));
         }
         let metadata = ClusterMetadata::watch(&sc).await?;
-        Ok(Client { inner: Arc::new(Inner { sc, metadata, spus: tokio::sync::Mutex::new(HashMap::new()) }) })
+        Ok(Client { inner: Arc::new(Inner { transport, sc, metadata, spus: tokio::sync::Mutex::new(HashMap::new()) }) })
     }
 
     pub fn metadata(&self) -> &ClusterMetadata {
@@ -231,7 +244,8 @@ impl Client {
             .into_iter()
             .find(|s| s.spec.id == leader)
             .ok_or_else(|| ClientError::Connection(format!("the leader SPU {leader} of {key} is unknown")))?;
-        let connection = Connection::connect(&spu.spec.public_address(), CONNECT_TIMEOUT).await?;
+        let transport = self.inner.transport.for_spu(&spu.name);
+        let connection = Connection::connect_with(&spu.spec.public_address(), &transport, CONNECT_TIMEOUT).await?;
         spus.insert(leader, connection.clone());
         Ok(connection)
     }

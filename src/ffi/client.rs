@@ -5,7 +5,8 @@ use std::ffi::{c_char, CString};
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
 use super::util::{c_str, handle, write_out};
-use crate::client::{Client, DEFAULT_ENDPOINT};
+use super::client_config::connect_out;
+use crate::client::{Client, ClientConfig};
 
 /// A connection to a Fluvio cluster (its SC, and SPUs as needed). Created
 /// by `fluvio_connect`, freed by `fluvio_client_free`. Any thread may use
@@ -21,14 +22,19 @@ pub struct fluvio_topic_list {
     topics: Vec<(CString, u32)>,
 }
 
-/// Connects to the cluster whose SC listens at `endpoint` (`"host:port"`).
+/// Connects to the cluster whose SC listens at `endpoint` (`"host:port"`),
+/// over plain TCP.
 ///
-/// `endpoint` may be NULL: the `FLUVIO_ENDPOINT` environment variable is
-/// used if set, else `"127.0.0.1:9003"`. On success `*out` owns the client:
-/// free it with `fluvio_client_free`.
+/// `endpoint` may be NULL, to connect as the official clients do: to the
+/// endpoint in the `FLUVIO_ENDPOINT` environment variable if it is set;
+/// else with the current profile of the Fluvio profile file
+/// (`$FLV_PROFILE_PATH`, else `~/.fluvio/config`, if it exists: endpoint,
+/// TLS, client id); else to `"127.0.0.1:9003"`. On success `*out` owns the
+/// client: free it with `fluvio_client_free`.
 ///
 /// Returns FLUVIO_ERR_INVALID_ARGUMENT (out is NULL, endpoint empty or not
-/// UTF-8), FLUVIO_ERR_CONNECTION (nothing listens there, or it is not a
+/// UTF-8, a malformed profile file: the message names it),
+/// FLUVIO_ERR_CONNECTION (nothing listens there, or it is not a
 /// Fluvio SC), FLUVIO_ERR_TIMEOUT (no answer within 15 s), or
 /// FLUVIO_ERR_PROTOCOL (the peer does not speak Fluvio).
 ///
@@ -40,15 +46,13 @@ pub unsafe extern "C" fn fluvio_connect(endpoint: *const c_char, out: *mut *mut 
         if out.is_null() {
             return Err(FfiError::invalid("out is NULL"));
         }
-        let endpoint = if endpoint.is_null() {
-            std::env::var("FLUVIO_ENDPOINT").unwrap_or_else(|_| DEFAULT_ENDPOINT.to_string())
+        let config = if endpoint.is_null() {
+            ClientConfig::from_environment()?
         } else {
             // SAFETY: non-NULL and NUL-terminated per the contract.
-            unsafe { c_str(endpoint, "endpoint") }?.to_string()
+            ClientConfig::new(unsafe { c_str(endpoint, "endpoint") }?)
         };
-        let client = block_on(Client::connect(&endpoint))??;
-        // SAFETY: checked for NULL above.
-        unsafe { write_out(out, Box::into_raw(Box::new(fluvio_client { client })), "out") }
+        connect_out(&config, out)
     })
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
-use crate::local::{ClusterConfig, LocalCluster};
+use super::client_config::pem_arg;
+use crate::local::{ClusterConfig, LocalCluster, ServerTls};
 
 /// Settings for `fluvio_local_cluster_start`. Create with
 /// `fluvio_local_config_new`, free with `fluvio_local_config_free`. Not
@@ -15,6 +16,7 @@ pub struct fluvio_local_config {
     data_dir: Option<PathBuf>,
     port: u16,
     spus: u16,
+    tls: Option<ServerTls>,
 }
 
 /// A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
@@ -33,7 +35,7 @@ pub struct fluvio_local_cluster {
 /// `fluvio_local_config_free`.
 #[no_mangle]
 pub extern "C" fn fluvio_local_config_new() -> *mut fluvio_local_config {
-    Box::into_raw(Box::new(fluvio_local_config { data_dir: None, port: 0, spus: 1 }))
+    Box::into_raw(Box::new(fluvio_local_config { data_dir: None, port: 0, spus: 1, tls: None }))
 }
 
 /// Frees a configuration. NULL is a no-op.
@@ -111,14 +113,48 @@ pub unsafe extern "C" fn fluvio_local_config_set_spus(config: *mut fluvio_local_
     })
 }
 
+/// Serves TLS on the SC and every SPU: `cert` is the server's certificate
+/// chain and `key` its private key; with `client_ca` (NULL: anonymous
+/// clients welcome) every client must present a certificate signed by that
+/// CA. Each is PEM text (starting with "-----BEGIN") or the path of a PEM
+/// file, read by `fluvio_local_cluster_start`. Copied. Meant for tests and
+/// single-machine deployments that must still encrypt.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL `config`, `cert` or `key`,
+/// or an empty argument.
+///
+/// # Safety
+/// `config` must be a live configuration; `cert` and `key` NUL-terminated
+/// strings; `client_ca` NULL or one.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_config_set_tls(
+    config: *mut fluvio_local_config,
+    cert: *const c_char,
+    key: *const c_char,
+    client_ca: *const c_char,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: checked for NULL; the caller guarantees it is live.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        // SAFETY: NUL-terminated strings (or NULL for client_ca) per the contract.
+        let (cert, key) = unsafe { (pem_arg(cert, "server certificate")?, pem_arg(key, "server key")?) };
+        // SAFETY: as above.
+        let client_ca = if client_ca.is_null() { None } else { Some(unsafe { pem_arg(client_ca, "client CA certificate") }?) };
+        config.tls = Some(ServerTls { cert, key, client_ca });
+        Ok(())
+    })
+}
+
 /// Starts an embedded cluster and waits until it serves.
 ///
 /// `config` may be NULL for the defaults; it is only read, and may be freed
 /// right after. On success `*out` owns the cluster: stop it with
 /// `fluvio_local_cluster_stop`.
 ///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `out` is NULL, FLUVIO_ERR_IO if a
-/// port cannot be bound or the data directory cannot be used.
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `out` is NULL or the TLS
+/// certificate or key cannot be used (the message names which),
+/// FLUVIO_ERR_IO if a port cannot be bound or the data directory cannot be
+/// used.
 ///
 /// # Safety
 /// `config` must be NULL or a live configuration; `out` a valid pointer.
@@ -132,7 +168,7 @@ pub unsafe extern "C" fn fluvio_local_cluster_start(
             return Err(FfiError::invalid("out is NULL"));
         }
         // SAFETY: NULL means defaults; otherwise the caller guarantees it is live.
-        let defaults = fluvio_local_config { data_dir: None, port: 0, spus: 1 };
+        let defaults = fluvio_local_config { data_dir: None, port: 0, spus: 1, tls: None };
         let config = unsafe { config.as_ref() }.unwrap_or(&defaults);
         let (data_dir, temp_dir) = match &config.data_dir {
             Some(dir) => (dir.clone(), None),
@@ -144,8 +180,14 @@ pub unsafe extern "C" fn fluvio_local_cluster_start(
         let mut cluster_config = ClusterConfig::new(&data_dir);
         cluster_config.sc_port = config.port;
         cluster_config.spus = config.spus;
+        cluster_config.tls = config.tls.clone();
         let cluster = block_on(LocalCluster::start(cluster_config))?.map_err(|e| {
-            FfiError::new(fluvio_status::FLUVIO_ERR_IO, format!("starting the local cluster in {}: {e}", data_dir.display()))
+            // Unusable TLS files are the caller's arguments; the rest is I/O.
+            let status = match e.kind() {
+                std::io::ErrorKind::InvalidInput => fluvio_status::FLUVIO_ERR_INVALID_ARGUMENT,
+                _ => fluvio_status::FLUVIO_ERR_IO,
+            };
+            FfiError::new(status, format!("starting the local cluster in {}: {e}", data_dir.display()))
         })?;
         let endpoint = CString::new(cluster.endpoint()).expect("an address has no NUL");
         let handle = Box::new(fluvio_local_cluster { cluster: Some(cluster), endpoint, temp_dir });

@@ -5,6 +5,7 @@
 #![allow(non_camel_case_types)]
 
 mod client;
+mod client_config;
 mod consumer;
 mod consumer_offsets;
 mod error;
@@ -15,6 +16,7 @@ mod util;
 mod version;
 
 pub use client::*;
+pub use client_config::*;
 pub use consumer::*;
 pub use consumer_offsets::*;
 pub use error::*;

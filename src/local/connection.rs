@@ -1,16 +1,16 @@
-//! Server side of one TCP connection: reads request frames (bounded in size
-//! and in how long a started frame may take to arrive) and funnels every
-//! response and stream frame through one writer task, so frames are never
-//! interleaved and a client that stops reading only stalls its own
-//! connection.
+//! Server side of one connection (TCP, or TLS over TCP): reads request
+//! frames (bounded in size and in how long a started frame may take to
+//! arrive) and funnels every response and stream frame through one writer
+//! task, so frames are never interleaved and a client that stops reading
+//! only stalls its own connection.
 
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
+use tokio_rustls::TlsAcceptor;
 
 use crate::protocol::codec::{Encode, Reader, Version};
 use crate::protocol::frame::{decode_request_header, encode_response_frame, split_frame, write_frame, RequestHeader};
@@ -25,6 +25,20 @@ const OUTBOUND_QUEUE: usize = 64;
 /// How long the rest of a frame may take once its first byte has arrived,
 /// unless configured otherwise.
 pub const PARTIAL_FRAME_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client may take to complete the TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The two directions of a connection, TCP or TLS alike.
+type ReadHalf = Box<dyn AsyncRead + Send + Unpin>;
+type WriteHalf = Box<dyn AsyncWrite + Send + Unpin>;
+
+/// An accepted TCP connection, before its TLS handshake (if the listener
+/// serves TLS).
+pub struct Incoming {
+    tcp: TcpStream,
+    tls: Option<TlsAcceptor>,
+}
 
 /// What a connection accepts from its peer.
 #[derive(Clone, Copy, Debug)]
@@ -94,7 +108,7 @@ impl FrameSlot<'_> {
 /// left, broke the protocol, or the cluster stops), the writer takes no more
 /// frames, writes those already queued and closes: every stream session of
 /// the connection then sees it closed and ends.
-pub fn spawn_writer(mut write: OwnedWriteHalf, mut reader_gone: oneshot::Receiver<()>) -> FrameSender {
+pub fn spawn_writer(mut write: WriteHalf, mut reader_gone: oneshot::Receiver<()>) -> FrameSender {
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
     tokio::spawn(async move {
         let mut reading = true;
@@ -108,7 +122,8 @@ pub fn spawn_writer(mut write: OwnedWriteHalf, mut reader_gone: oneshot::Receive
                 }
             };
             let Some(frame) = frame else { break };
-            if write.write_all(&frame).await.is_err() {
+            // Flushed when nothing else waits: TLS holds bytes until then.
+            if write.write_all(&frame).await.is_err() || (rx.is_empty() && write.flush().await.is_err()) {
                 break;
             }
         }
@@ -128,7 +143,7 @@ pub enum ReadEnd {
 
 /// Reads whole request frames from a connection.
 pub struct FrameReader {
-    read: OwnedReadHalf,
+    read: ReadHalf,
     buf: Vec<u8>,
     limits: FrameLimits,
     /// Dropped with the reader, which stops the connection's writer.
@@ -136,7 +151,7 @@ pub struct FrameReader {
 }
 
 impl FrameReader {
-    pub fn new(read: OwnedReadHalf, limits: FrameLimits, alive: oneshot::Sender<()>) -> Self {
+    pub fn new(read: ReadHalf, limits: FrameLimits, alive: oneshot::Sender<()>) -> Self {
         FrameReader { read, buf: Vec::with_capacity(8 * 1024), limits, _alive: alive }
     }
 
@@ -178,19 +193,42 @@ impl FrameReader {
     }
 }
 
-/// Splits a connection into its frame reader and writer.
-pub fn split(stream: TcpStream, limits: FrameLimits) -> (FrameReader, FrameSender) {
-    let _ = stream.set_nodelay(true);
-    let (read, write) = stream.into_split();
+/// Completes the TLS handshake if there is one, then splits the connection
+/// into its frame reader and writer; `None` (logged) if the handshake fails.
+pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option<(FrameReader, FrameSender)> {
+    let Incoming { tcp, tls } = incoming;
+    let _ = tcp.set_nodelay(true);
+    let peer = tcp.peer_addr().map_or_else(|_| "?".to_string(), |a| a.to_string());
+    let (read, write): (ReadHalf, WriteHalf) = match tls {
+        None => {
+            let (read, write) = tcp.into_split();
+            (Box::new(read), Box::new(write))
+        }
+        Some(acceptor) => match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            Ok(Ok(stream)) => {
+                let (read, write) = tokio::io::split(stream);
+                (Box::new(read), Box::new(write))
+            }
+            Ok(Err(e)) => {
+                eprintln!("fluvio-local: {who}: TLS handshake with {peer} failed: {e}");
+                return None;
+            }
+            Err(_) => {
+                eprintln!("fluvio-local: {who}: TLS handshake with {peer} timed out");
+                return None;
+            }
+        },
+    };
     let (alive, reader_gone) = oneshot::channel();
-    (FrameReader::new(read, limits, alive), spawn_writer(write, reader_gone))
+    Some((FrameReader::new(read, limits, alive), spawn_writer(write, reader_gone)))
 }
 
 /// Accepts connections until `shutdown`, serving each with `serve` in a
-/// task of its own that also ends at shutdown.
-pub async fn accept_loop<F, Fut>(listener: TcpListener, shutdown: Shutdown, serve: F)
+/// task of its own that also ends at shutdown. With `tls`, `serve`'s
+/// `split` runs the handshake in that task.
+pub async fn accept_loop<F, Fut>(listener: TcpListener, tls: Option<TlsAcceptor>, shutdown: Shutdown, serve: F)
 where
-    F: Fn(TcpStream) -> Fut,
+    F: Fn(Incoming) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     loop {
@@ -198,8 +236,8 @@ where
             accepted = listener.accept() => accepted,
             _ = shutdown.wait() => return,
         };
-        let Ok((stream, _)) = accepted else { continue };
-        let connection = serve(stream);
+        let Ok((tcp, _)) = accepted else { continue };
+        let connection = serve(Incoming { tcp, tls: tls.clone() });
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
             tokio::select! {

@@ -8,6 +8,7 @@ pub mod log;
 mod sc;
 mod spu;
 mod state;
+mod tls;
 
 use std::io;
 use std::net::SocketAddr;
@@ -23,6 +24,7 @@ pub use consumer_offsets::CONSUMER_OFFSET_TOPIC;
 pub use log::{FsyncPolicy, LogConfig};
 pub use sc::PLATFORM_VERSION;
 pub use state::FIRST_SPU_ID;
+pub use tls::ServerTls;
 
 use crate::protocol::frame::DEFAULT_MAX_FRAME_LEN;
 use connection::FrameLimits;
@@ -51,6 +53,8 @@ pub struct ClusterConfig {
     /// How long a client may take to send the rest of a frame it started;
     /// the connection is dropped after that.
     pub partial_frame_timeout: Duration,
+    /// Serve TLS on the SC and every SPU (`None`: plain TCP).
+    pub tls: Option<ServerTls>,
 }
 
 impl ClusterConfig {
@@ -65,6 +69,7 @@ impl ClusterConfig {
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
             cut_batches: false,
             partial_frame_timeout: connection::PARTIAL_FRAME_TIMEOUT,
+            tls: None,
         }
     }
 }
@@ -99,6 +104,7 @@ impl LocalCluster {
         if !config.spu_ports.is_empty() && config.spu_ports.len() != config.spus as usize {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "give one SPU port per SPU, or none"));
         }
+        let tls = config.tls.as_ref().map(ServerTls::acceptor).transpose()?;
         let sc_listener = TcpListener::bind((config.host.as_str(), config.sc_port)).await?;
         let mut spu_listeners = Vec::new();
         let mut spus = Vec::new();
@@ -121,9 +127,10 @@ impl LocalCluster {
         let shutdown = Shutdown(stop_rx);
         let sc_addr = sc_listener.local_addr()?;
         let limits = FrameLimits { max_frame_len: config.max_frame_len, partial_frame_timeout: config.partial_frame_timeout };
-        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, state.clone(), limits, shutdown.clone()))];
+        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, tls.clone(), state.clone(), limits, shutdown.clone()))];
         for (listener, spu) in spu_listeners.into_iter().zip(&spus) {
-            tasks.push(tokio::spawn(spu::serve(listener, spu.id, state.clone(), limits, config.cut_batches, shutdown.clone())));
+            let settings = spu::SpuSettings { id: spu.id, tls: tls.clone(), limits, cut_batches: config.cut_batches };
+            tasks.push(tokio::spawn(spu::serve(listener, settings, state.clone(), shutdown.clone())));
         }
         if let FsyncPolicy::Interval(period) = config.log.fsync {
             tasks.push(tokio::spawn(flusher(state.clone(), period, shutdown)));

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender};
+use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming};
 use super::state::{ClusterState, MetadataEvent};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
@@ -29,12 +30,12 @@ fn api_versions() -> ApiVersionsResponse {
     ApiVersionsResponse::listing(&keys, PlatformVersion::new(PLATFORM_VERSION).expect("semver"))
 }
 
-pub async fn serve(listener: TcpListener, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {
-    accept_loop(listener, shutdown, |stream| connection(stream, state.clone(), limits)).await
+pub async fn serve(listener: TcpListener, tls: Option<TlsAcceptor>, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {
+    accept_loop(listener, tls, shutdown, |incoming| connection(incoming, state.clone(), limits)).await
 }
 
-async fn connection(stream: tokio::net::TcpStream, state: Arc<ClusterState>, limits: FrameLimits) {
-    let (mut reader, sender) = split(stream, limits);
+async fn connection(incoming: Incoming, state: Arc<ClusterState>, limits: FrameLimits) {
+    let Some((mut reader, sender)) = split(incoming, limits, "SC").await else { return };
     while let Some((header, request)) = next_request(&mut reader, "SC", ScRequest::decode).await {
         if !handle(&state, &sender, &header, request).await {
             return;

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tokio::sync::mpsc;
 
-use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender};
+use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
@@ -42,9 +43,19 @@ struct Spu {
     cut_batches: bool,
 }
 
-pub async fn serve(listener: TcpListener, id: i32, state: Arc<ClusterState>, limits: FrameLimits, cut_batches: bool, shutdown: Shutdown) {
+/// How an SPU listener serves: its id, TLS, frame limits, and whether it
+/// cuts batches like the official SPU.
+pub struct SpuSettings {
+    pub id: i32,
+    pub tls: Option<TlsAcceptor>,
+    pub limits: FrameLimits,
+    pub cut_batches: bool,
+}
+
+pub async fn serve(listener: TcpListener, settings: SpuSettings, state: Arc<ClusterState>, shutdown: Shutdown) {
+    let SpuSettings { id, tls, limits, cut_batches } = settings;
     let spu = Spu { id, state, cut_batches };
-    accept_loop(listener, shutdown, |stream| connection(spu.clone(), stream, limits)).await
+    accept_loop(listener, tls, shutdown, |incoming| connection(spu.clone(), incoming, limits)).await
 }
 
 /// The stream sessions of one connection, by session id.
@@ -63,10 +74,10 @@ struct Session {
     consumer_id: Option<String>,
 }
 
-async fn connection(spu: Spu, stream: tokio::net::TcpStream, limits: FrameLimits) {
-    let (mut reader, sender) = split(stream, limits);
-    let sessions = Arc::new(Mutex::new(Sessions { next_id: 1, ..Sessions::default() }));
+async fn connection(spu: Spu, incoming: Incoming, limits: FrameLimits) {
     let who = format!("SPU {}", spu.id);
+    let Some((mut reader, sender)) = split(incoming, limits, &who).await else { return };
+    let sessions = Arc::new(Mutex::new(Sessions { next_id: 1, ..Sessions::default() }));
     while let Some((header, request)) = next_request(&mut reader, &who, SpuRequest::decode).await {
         if !handle(&spu, &sender, &sessions, &header, request).await {
             return;
