@@ -41,7 +41,14 @@ fn build(name: &str) -> PathBuf {
 fn run(mut command: Command, dir: &Path, limit: Duration) -> (Option<ExitStatus>, String, String) {
     let stdout_path = dir.join("stdout");
     let stderr_path = dir.join("stderr");
+    // Certificates for the TLS part, fresh for each run.
+    let certs = dir.join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    support::certs::TestCerts::create(&certs);
     let mut child = command
+        .env("FLUVIO_TEST_CERTS", &certs)
+        .env_remove("FLUVIO_ENDPOINT")
+        .env_remove("FLV_PROFILE_PATH")
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&stdout_path).unwrap())
         .stderr(std::fs::File::create(&stderr_path).unwrap())

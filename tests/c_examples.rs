@@ -198,3 +198,48 @@ fn c_examples_are_valgrind_clean() {
     assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
     resumable_runs_read_each_record_once(&stdout);
 }
+
+/// The unchanged producer and consumer reach a TLS cluster through a
+/// Fluvio profile file alone (FLV_PROFILE_PATH; mutual TLS, certificates
+/// next to the file), as a program deployed against a real cluster would.
+#[test]
+fn c_examples_connect_by_profile_over_tls() {
+    let build_dir = build_examples("tls");
+    let certs_dir = tempfile::tempdir().unwrap();
+    let certs = support::certs::TestCerts::create(certs_dir.path());
+    let data = tempfile::tempdir().unwrap();
+    let path = |name: &str| certs.path(name).display().to_string();
+    let server = ServerProcess::start(
+        data.path(),
+        &["--spus", "2", "--tls-cert", &path("server.pem"), "--tls-key", &path("server.key"), "--tls-client-ca", &path("ca.pem")],
+    );
+    let profile = certs.path("config");
+    std::fs::write(
+        &profile,
+        format!(
+            "version = \"2.0\"\ncurrent_profile = \"secure\"\n[profile.secure]\ncluster = \"local\"\n[cluster.local]\n\
+             endpoint = \"{}\"\n[cluster.local.tls]\ntls_policy = \"verified\"\ntls_source = \"files\"\n\
+             [cluster.local.tls.certs]\ndomain = \"localhost\"\nkey = \"client.key\"\ncert = \"client.pem\"\nca_cert = \"ca.pem\"\n",
+            server.endpoint
+        ),
+    )
+    .unwrap();
+    let mut stdout = String::new();
+    for (example, args) in [("producer", &["secured", "5"][..]), ("consumer", &["secured"][..])] {
+        let output = Command::new(build_dir.join(example))
+            .args(args)
+            .env_remove("FLUVIO_ENDPOINT")
+            .env("FLV_PROFILE_PATH", &profile)
+            .output()
+            .expect("run example");
+        assert_success(example, &output);
+        stdout.push_str(&String::from_utf8_lossy(&output.stdout));
+    }
+    // Without the profile the same program cannot talk to the TLS port.
+    let plain = Command::new(build_dir.join("consumer")).arg("secured").env("FLUVIO_ENDPOINT", &server.endpoint).output().unwrap();
+    assert!(!plain.status.success());
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("TLS"), "{}", String::from_utf8_lossy(&plain.stderr));
+    assert!(server.terminate().success(), "fluvio-local did not stop cleanly");
+    std::fs::remove_dir_all(&build_dir).ok();
+    assert!(stdout.contains("consumed 6 records from secured"), "{stdout}");
+}

@@ -187,6 +187,9 @@ impl FrameReader {
                 Ok(0) if mid_frame => return Err(ReadEnd::Error("connection closed mid-frame".into())),
                 Ok(0) => return Err(ReadEnd::Closed),
                 Ok(_) => {}
+                // A TLS peer that leaves without close_notify, between frames:
+                // as ordinary a goodbye as a TCP close.
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !mid_frame => return Err(ReadEnd::Closed),
                 Err(e) => return Err(ReadEnd::Error(e.to_string())),
             }
         }

@@ -1077,6 +1077,171 @@ static void test_consumer_offsets(struct fluvio_client *client) {
     printf("consumer offsets ok\n");
 }
 
+/* ----------------------------------------------------------- TLS, profiles */
+
+/* The contents of file `dir`/`name`, malloc'ed (free it). */
+static char *read_file(const char *dir, const char *name) {
+    char path[600];
+    FILE *file;
+    long size;
+    char *text;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    file = fopen(path, "rb");
+    CHECK(file != NULL);
+    CHECK(fseek(file, 0, SEEK_END) == 0);
+    size = ftell(file);
+    CHECK(size > 0);
+    CHECK(fseek(file, 0, SEEK_SET) == 0);
+    text = malloc((size_t)size + 1);
+    CHECK(text != NULL);
+    CHECK(fread(text, 1, (size_t)size, file) == (size_t)size);
+    text[size] = '\0';
+    CHECK(fclose(file) == 0);
+    return text;
+}
+
+/* A TLS cluster requiring client certificates, reached with settings and
+ * with a profile file; every misuse of the settings. The certificates come
+ * from the test harness (FLUVIO_TEST_CERTS: ca.pem, server.pem/.key,
+ * client.pem/.key, other-ca.pem). */
+static void test_tls_and_profiles(void) {
+    const char *certs = getenv("FLUVIO_TEST_CERTS");
+    struct fluvio_local_config *local = fluvio_local_config_new();
+    struct fluvio_client_config *config = fluvio_client_config_new();
+    struct fluvio_local_cluster *cluster = NULL, *never = NULL;
+    struct fluvio_client *client = NULL, *bad = NULL;
+    char path[600], key[600], ca[600], endpoint[64], profile_path[600];
+    char *ca_pem, *cert_pem, *key_pem;
+    FILE *profile;
+
+    CHECK(certs != NULL && certs[0] != '\0'); /* set by tests/c_api.rs */
+    CHECK(local != NULL && config != NULL);
+    snprintf(path, sizeof path, "%s/server.pem", certs);
+    snprintf(key, sizeof key, "%s/server.key", certs);
+    snprintf(ca, sizeof ca, "%s/ca.pem", certs);
+
+    /* The cluster's TLS: misuse, an unusable key, then the real thing. */
+    CHECK_ERR(fluvio_local_config_set_tls(NULL, path, key, ca), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_local_config_set_tls(local, NULL, key, ca), FLUVIO_ERR_INVALID_ARGUMENT, "server certificate");
+    CHECK_ERR(fluvio_local_config_set_tls(local, path, "", ca), FLUVIO_ERR_INVALID_ARGUMENT, "server key");
+    CHECK_OK(fluvio_local_config_set_tls(local, path, ca /* not a key */, NULL));
+    CHECK_ERR(fluvio_local_cluster_start(local, &never), FLUVIO_ERR_INVALID_ARGUMENT, "server key");
+    CHECK(never == NULL);
+    CHECK_OK(fluvio_local_config_set_tls(local, path, key, ca));
+    CHECK_OK(fluvio_local_cluster_start(local, &cluster));
+    fluvio_local_config_free(local);
+    snprintf(endpoint, sizeof endpoint, "%s", fluvio_local_cluster_endpoint(cluster));
+
+    /* Settings misuse. */
+    CHECK_ERR(fluvio_client_config_set_endpoint(NULL, endpoint), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_client_config_set_endpoint(config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "endpoint");
+    CHECK_ERR(fluvio_client_config_set_endpoint(config, ""), FLUVIO_ERR_INVALID_ARGUMENT, "empty");
+    CHECK_ERR(fluvio_client_config_set_client_id(config, ""), FLUVIO_ERR_INVALID_ARGUMENT, "client id");
+    CHECK_ERR(fluvio_client_config_set_client_id(config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "client_id");
+    CHECK_ERR(fluvio_client_config_set_tls_policy(config, 9), FLUVIO_ERR_INVALID_ARGUMENT, "9");
+    CHECK_ERR(fluvio_client_config_set_tls_domain(config, "localhost"), FLUVIO_ERR_INVALID_ARGUMENT, "TLS policy first");
+    CHECK_ERR(fluvio_client_config_set_tls_ca(config, ca), FLUVIO_ERR_INVALID_ARGUMENT, "TLS policy first");
+    CHECK_ERR(fluvio_connect_with_config(NULL, &client), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_connect_with_config(config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_OK(fluvio_client_config_set_endpoint(config, endpoint));
+    CHECK_OK(fluvio_client_config_set_client_id(config, "api-test"));
+    /* Plain TCP to a TLS port. */
+    CHECK_ERR(fluvio_connect_with_config(config, &bad), FLUVIO_ERR_CONNECTION, endpoint);
+    CHECK(bad == NULL);
+
+    /* Anonymous (verified against our CA): the cluster wants a client certificate. */
+    CHECK_OK(fluvio_client_config_set_tls_policy(config, FLUVIO_TLS_ANONYMOUS));
+    CHECK_OK(fluvio_client_config_set_tls_ca(config, ca));
+    CHECK_ERR(fluvio_client_config_set_tls_client_cert(config, path, key), FLUVIO_ERR_INVALID_ARGUMENT, "FLUVIO_TLS_VERIFIED");
+    CHECK_ERR(fluvio_connect_with_config(config, &bad), FLUVIO_ERR_CONNECTION, "client certificate");
+
+    /* Verified, from files; the CA and domain carry over from anonymous. */
+    CHECK_OK(fluvio_client_config_set_tls_policy(config, FLUVIO_TLS_VERIFIED));
+    CHECK_ERR(fluvio_connect_with_config(config, &bad), FLUVIO_ERR_INVALID_ARGUMENT, "domain");
+    CHECK_OK(fluvio_client_config_set_tls_domain(config, "localhost"));
+    CHECK_ERR(fluvio_connect_with_config(config, &bad), FLUVIO_ERR_INVALID_ARGUMENT, "client certificate");
+    snprintf(path, sizeof path, "%s/client.pem", certs);
+    snprintf(key, sizeof key, "%s/client.key", certs);
+    CHECK_ERR(fluvio_client_config_set_tls_client_cert(config, path, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "client key");
+    CHECK_OK(fluvio_client_config_set_tls_client_cert(config, path, key));
+    CHECK_OK(fluvio_connect_with_config(config, &client));
+    CHECK_OK(fluvio_topic_create(client, "api-tls", 1, 1));
+    CHECK(listed_partitions(client, "api-tls") == 1);
+    fluvio_client_free(client);
+    client = NULL;
+    /* The wrong CA, the wrong name. */
+    snprintf(path, sizeof path, "%s/other-ca.pem", certs);
+    CHECK_OK(fluvio_client_config_set_tls_ca(config, path));
+    CHECK_ERR(fluvio_connect_with_config(config, &bad), FLUVIO_ERR_CONNECTION, "not signed by the trusted CA");
+    CHECK_OK(fluvio_client_config_set_tls_ca(config, ca));
+    CHECK_OK(fluvio_client_config_set_tls_domain(config, "elsewhere.example"));
+    CHECK_ERR(fluvio_connect_with_config(config, &bad), FLUVIO_ERR_CONNECTION, "another name");
+    CHECK(bad == NULL);
+
+    /* Verified, inline PEM. */
+    ca_pem = read_file(certs, "ca.pem");
+    cert_pem = read_file(certs, "client.pem");
+    key_pem = read_file(certs, "client.key");
+    CHECK_OK(fluvio_client_config_set_tls_domain(config, "localhost"));
+    CHECK_OK(fluvio_client_config_set_tls_ca(config, ca_pem));
+    CHECK_OK(fluvio_client_config_set_tls_client_cert(config, cert_pem, key_pem));
+    free(ca_pem);
+    free(cert_pem);
+    free(key_pem); /* copied */
+    CHECK_OK(fluvio_connect_with_config(config, &client));
+    CHECK(listed_partitions(client, "api-tls") == 1);
+    fluvio_client_free(client);
+    client = NULL;
+    CHECK_OK(fluvio_client_config_set_tls_policy(config, FLUVIO_TLS_DISABLED));
+    fluvio_client_config_free(config);
+    fluvio_client_config_free(NULL);
+
+    /* A profile file, as the fluvio CLI writes it. */
+    snprintf(profile_path, sizeof profile_path, "%s/api-test-profile", certs);
+    profile = fopen(profile_path, "w");
+    CHECK(profile != NULL);
+    fprintf(profile,
+            "version = \"2.0\"\ncurrent_profile = \"tls\"\n\n[profile.tls]\ncluster = \"c\"\n\n"
+            "[cluster.c]\nendpoint = \"%s\"\n\n[cluster.c.tls]\ntls_policy = \"verified\"\ntls_source = \"files\"\n\n"
+            "[cluster.c.tls.certs]\ndomain = \"localhost\"\nkey = \"client.key\"\ncert = \"client.pem\"\nca_cert = \"ca.pem\"\n",
+            endpoint);
+    CHECK(fclose(profile) == 0);
+    CHECK(unsetenv("FLUVIO_ENDPOINT") == 0);
+    CHECK(setenv("FLV_PROFILE_PATH", profile_path, 1) == 0);
+    CHECK_OK(fluvio_connect(NULL, &client)); /* the current profile */
+    CHECK(listed_partitions(client, "api-tls") == 1);
+    fluvio_client_free(client);
+    client = NULL;
+    CHECK_OK(fluvio_connect_profile("tls", &client));
+    CHECK_OK(fluvio_topic_delete(client, "api-tls"));
+    fluvio_client_free(client);
+    client = NULL;
+    CHECK_ERR(fluvio_connect_profile("nope", &bad), FLUVIO_ERR_INVALID_ARGUMENT, "no profile 'nope'");
+    CHECK_ERR(fluvio_connect_profile(NULL, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    config = fluvio_client_config_new();
+    CHECK_ERR(fluvio_client_config_load_profile(NULL, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_OK(fluvio_client_config_load_profile(config, "tls"));
+    CHECK_OK(fluvio_connect_with_config(config, &client));
+    fluvio_client_free(client);
+    /* A malformed file is named, with the problem. */
+    profile = fopen(profile_path, "w");
+    CHECK(profile != NULL);
+    fprintf(profile, "current_profile = [\n");
+    CHECK(fclose(profile) == 0);
+    CHECK_ERR(fluvio_connect(NULL, &bad), FLUVIO_ERR_INVALID_ARGUMENT, "api-test-profile");
+    CHECK_ERR(fluvio_client_config_load_profile(config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "api-test-profile");
+    CHECK(bad == NULL);
+    /* FLUVIO_ENDPOINT wins over the profile file. */
+    CHECK(setenv("FLUVIO_ENDPOINT", "127.0.0.1:1", 1) == 0);
+    CHECK_ERR(fluvio_connect(NULL, &bad), FLUVIO_ERR_CONNECTION, "127.0.0.1:1");
+    CHECK(unsetenv("FLUVIO_ENDPOINT") == 0);
+    CHECK(unsetenv("FLV_PROFILE_PATH") == 0);
+    CHECK(unlink(profile_path) == 0);
+    fluvio_client_config_free(config);
+    CHECK_OK(fluvio_local_cluster_stop(cluster));
+    printf("TLS and profiles ok\n");
+}
+
 static void test_offsets(const char *endpoint) {
     struct fluvio_delivery *delivery = NULL;
     uint32_t partition = 99;
@@ -1461,6 +1626,7 @@ int main(void) {
     test_stream_fd(client);
     test_deleted_topic(client);
     test_threads(client);
+    test_tls_and_profiles();
     test_cluster_gone();
 
     CHECK_OK(fluvio_topic_delete(client, "api-topic"));
