@@ -18,8 +18,11 @@
 # target/ for profiling the benchmarks, users get none of that.
 #
 # PROFILE=debug installs the development build (cargo's `dev` profile, in
-# target/debug) instead of the release build; the test suite does that to
-# reuse what it already compiled.
+# target/debug) instead of the release build. NO_BUILD=1 installs what
+# target/$(PROFILE) already holds without running cargo: the test suite
+# installs the build it made, which a cargo build from inside `cargo test`
+# would redo (the tests' dev-dependencies change the features the library
+# was last built with).
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -83,7 +86,12 @@ all: build
 build:
 	$(CARGO) build --lib --profile $(CARGO_PROFILE) --target-dir '$(TARGET_DIR)'
 
+ifeq ($(NO_BUILD),)
 install: build
+else
+# No rule makes these: a missing one stops the install with its name.
+install: $(OUT)/libfluvio.so $(OUT)/libfluvio.a
+endif
 	$(INSTALL) -d '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(INCLUDEDIR)/fluvio' \
 		'$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(CMAKEDIR)'
 	$(INSTALL) -m 755 $(OUT)/libfluvio.so '$(DESTDIR)$(LIBDIR)/$(SHARED_NAME)'

@@ -75,8 +75,11 @@ struct Install {
 }
 
 impl Install {
-    /// `make install` of the build this test run uses (target/debug under
-    /// `cargo test`): cargo finds it fresh, so nothing is compiled again.
+    /// `make install NO_BUILD=1` of the libraries this test run uses
+    /// (target/debug under `cargo test`), which scripts/test.sh builds with
+    /// `cargo build` before the tests, as it does for the C tests. Running
+    /// cargo from here would rebuild the library: `cargo test` has just built
+    /// it with the dev-dependencies' features.
     fn new() -> Self {
         let library_dir = support::library_dir();
         let profile = library_dir.file_name().expect("profile directory").to_str().expect("UTF-8 profile").to_string();
@@ -89,8 +92,8 @@ impl Install {
                 .arg(root())
                 .arg("install")
                 .arg(format!("PROFILE={profile}"))
+                .arg("NO_BUILD=1")
                 .arg(format!("TARGET_DIR={}", target_dir.display()))
-                .arg(format!("CARGO={}", env!("CARGO")))
                 .arg(format!("PREFIX={PREFIX}"))
                 .arg(format!("DESTDIR={}", destdir.path().display())),
         );
