@@ -113,8 +113,16 @@ pub fn library_dir() -> std::path::PathBuf {
 
 /// valgrind and its arguments for the C tests: no invalid access and no
 /// definite leak (exit 99). The runtime's worker threads are alive at exit
-/// by design, so "possibly lost" thread stacks are allowed.
-pub const VALGRIND: [&str; 5] = ["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q"];
+/// by design, so "possibly lost" thread stacks are allowed. The
+/// suppressions cover false positives in ring's assembly crypto only.
+pub const VALGRIND: [&str; 6] = [
+    "valgrind",
+    "--error-exitcode=99",
+    "--leak-check=full",
+    "--errors-for-leak-kinds=definite",
+    concat!("--suppressions=", env!("CARGO_MANIFEST_DIR"), "/tests/valgrind.supp"),
+    "-q",
+];
 
 /// Fails unless valgrind is installed.
 pub fn require_valgrind() {
