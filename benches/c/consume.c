@@ -1,0 +1,85 @@
+/* consume: consumer throughput through the C API.
+ *
+ *   consume endpoint=HOST:PORT topic=T count=N [mode=stream|buffered] [pause_ms=50]
+ *
+ * Reads partition 0 of `topic` from the beginning until `count` records
+ * arrived (each value read, each record freed).
+ *
+ * mode=stream: fluvio_stream_next waits for every record; timed from
+ * opening the stream to the last record. Prints elapsed_s.
+ *
+ * mode=buffered: the cost of fluvio_stream_next on records already in the
+ * stream's buffer. Repeatedly pauses pause_ms (the stream fetches and
+ * queues meanwhile), then takes records with timeout 0 until none is left;
+ * only those drains are timed. Prints busy_s (time in the drains) and
+ * drains. */
+#include "common.h"
+
+int main(int argc, char **argv) {
+    const char *endpoint = arg(argc, argv, "endpoint", NULL);
+    const char *topic = arg(argc, argv, "topic", NULL);
+    long long count = arg_int(argc, argv, "count", NULL);
+    const char *mode = arg(argc, argv, "mode", "stream");
+    long pause_ms = (long)arg_int(argc, argv, "pause_ms", "50");
+    int buffered = strcmp(mode, "buffered") == 0;
+    if (!buffered && strcmp(mode, "stream") != 0) {
+        fprintf(stderr, "unknown mode %s\n", mode);
+        return 2;
+    }
+
+    struct fluvio_client *client = NULL;
+    check("connect", fluvio_connect(endpoint, &client));
+    struct fluvio_consumer *consumer = NULL;
+    check("consumer", fluvio_consumer(client, topic, 0, &consumer));
+
+    long long seen = 0, drains = 0;
+    size_t bytes = 0;
+    int64_t last_offset = -1;
+    uint64_t busy = 0;
+    uint64_t start = now_ns();
+    struct fluvio_stream *stream = NULL;
+    check("stream", fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &stream));
+    if (!buffered) {
+        while (seen < count) {
+            struct fluvio_record *record = NULL;
+            check("next", fluvio_stream_next(stream, 30000, &record));
+            size_t len = 0;
+            fluvio_record_value(record, &len);
+            bytes += len;
+            last_offset = fluvio_record_offset(record);
+            fluvio_record_free(record);
+            seen++;
+        }
+    } else {
+        while (seen < count) {
+            sleep_ms(pause_ms);
+            struct fluvio_record *record = NULL;
+            fluvio_status status;
+            uint64_t t0 = now_ns();
+            while ((status = fluvio_stream_next(stream, 0, &record)) == FLUVIO_OK) {
+                size_t len = 0;
+                fluvio_record_value(record, &len);
+                bytes += len;
+                last_offset = fluvio_record_offset(record);
+                fluvio_record_free(record);
+                seen++;
+            }
+            busy += now_ns() - t0;
+            drains++;
+            if (status != FLUVIO_ERR_TIMEOUT) check("next", status);
+        }
+    }
+    uint64_t end = now_ns();
+    if (last_offset != count - 1) {
+        fprintf(stderr, "the last record has offset %lld, expected %lld\n", (long long)last_offset, count - 1);
+        return 1;
+    }
+
+    printf("RESULT records=%lld bytes=%zu elapsed_s=%.6f busy_s=%.6f drains=%lld rss_kb=%ld\n", seen, bytes,
+           (end - start) / 1e9, busy / 1e9, drains, peak_rss_kb());
+    fflush(stdout);
+    fluvio_stream_free(stream);
+    fluvio_consumer_free(consumer);
+    fluvio_client_free(client);
+    return 0;
+}
