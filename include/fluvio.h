@@ -238,6 +238,11 @@ typedef uint32_t (*fluvio_partitioner_fn)(void *user_data,
                                           uint32_t partition_count);
 
 /**
+ * How a producer delivers (the official clients' delivery semantic).
+ */
+typedef uint32_t fluvio_delivery_semantic;
+
+/**
  * One record for `fluvio_producer_send_batch`. `key` NULL: no key.
  */
 struct fluvio_record_in {
@@ -325,6 +330,19 @@ struct fluvio_record_in {
  * Zstandard.
  */
 #define FLUVIO_COMPRESSION_ZSTD 4
+
+/**
+ * At-least-once (the default): a batch failing with a retriable error (the
+ * connection dropped, the leader moved, a timeout) is sent again as the
+ * retry policy says; a record is lost only if its delivery reports an
+ * error, and a retry after a lost acknowledgement may store it twice.
+ */
+#define FLUVIO_DELIVERY_AT_LEAST_ONCE 0
+
+/**
+ * At-most-once: a failed batch fails at once; nothing waits on an outage.
+ */
+#define FLUVIO_DELIVERY_AT_MOST_ONCE 1
 
 #ifdef __cplusplus
 extern "C" {
@@ -631,7 +649,8 @@ enum fluvio_status fluvio_consumer(struct fluvio_client *client,
  * Creates consumer settings with the defaults: every partition of the
  * topic, no consumer id, FLUVIO_OFFSET_STRATEGY_NONE, automatic flushes
  * every 10 s (as the official clients), at most 1048890 bytes per fetch,
- * and a continuous stream (it waits for new records at the end).
+ * a continuous stream (it waits for new records at the end), and 60 s of
+ * reconnecting through failures.
  *
  * Returns NULL only if memory is exhausted.
  */
@@ -734,6 +753,22 @@ enum fluvio_status fluvio_consumer_config_set_max_bytes(struct fluvio_consumer_c
  */
 enum fluvio_status fluvio_consumer_config_set_continuous(struct fluvio_consumer_config *config,
                                                          bool continuous);
+
+/**
+ * Sets how long a partition's stream keeps re-opening after a failure it
+ * can recover from (the connection dropped, the SPU is away, the leader
+ * moved) before `fluvio_stream_next` reports the error (default 60000 ms;
+ * 0: the first such error ends the stream). It resumes at the first record
+ * not handed out yet: no gap, no repeat. Meanwhile `fluvio_stream_next`
+ * returns FLUVIO_ERR_TIMEOUT when its own timeout passes.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_consumer_config_set_reconnect_timeout_ms(struct fluvio_consumer_config *config,
+                                                                   uint32_t ms);
 
 /**
  * Creates a consumer of `topic` with `config` (NULL: the defaults of
@@ -1149,6 +1184,72 @@ const char *fluvio_local_cluster_endpoint(const struct fluvio_local_cluster *clu
 enum fluvio_status fluvio_local_cluster_stop(struct fluvio_local_cluster *cluster);
 
 /**
+ * Test aid: takes SPU `spu` (5001 for the first) down: its connections
+ * drop and new ones are refused until `fluvio_local_cluster_start_spu`.
+ * Its partitions keep their data. Any thread may call it.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster or an unknown SPU.
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster.
+ */
+enum fluvio_status fluvio_local_cluster_stop_spu(struct fluvio_local_cluster *cluster, int32_t spu);
+
+/**
+ * Test aid: brings SPU `spu` back after `fluvio_local_cluster_stop_spu`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster or an unknown SPU.
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster.
+ */
+enum fluvio_status fluvio_local_cluster_start_spu(struct fluvio_local_cluster *cluster,
+                                                  int32_t spu);
+
+/**
+ * Test aid: closes every client connection of the SC and every SPU (they
+ * keep listening).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster.
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster.
+ */
+enum fluvio_status fluvio_local_cluster_drop_connections(struct fluvio_local_cluster *cluster);
+
+/**
+ * Test aid: makes SPU `spu` the leader of `topic`'s `partition`. Clients
+ * see the move in their metadata; streams and produce requests on the old
+ * leader get NotLeaderForPartition.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL arguments, an unknown SPU
+ * or partition.
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster; `topic` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_local_cluster_move_leader(struct fluvio_local_cluster *cluster,
+                                                    const char *topic,
+                                                    uint32_t partition,
+                                                    int32_t spu);
+
+/**
+ * Test aid: the next `count` produce requests (to any SPU) fail with the
+ * Fluvio error code `error_code` (for example 6, NotLeaderForPartition,
+ * which producers retry; 10, MessageTooLarge, which they do not) and
+ * append nothing. 0 clears it.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster or a code that is
+ * not a Fluvio error code without fields.
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster.
+ */
+enum fluvio_status fluvio_local_cluster_fail_next_produces(struct fluvio_local_cluster *cluster,
+                                                           uint32_t count,
+                                                           int16_t error_code);
+
+/**
  * Creates producer settings with the defaults: batch size 16384 bytes,
  * linger 100 ms (the current official clients default to 0 ms), no
  * compression, the SipHash round-robin partitioner (keyed records land on
@@ -1250,6 +1351,70 @@ enum fluvio_status fluvio_producer_config_set_queue(struct fluvio_producer_confi
                                                     size_t batches,
                                                     bool block,
                                                     uint32_t block_timeout_ms);
+
+/**
+ * Sets the delivery semantic: FLUVIO_DELIVERY_AT_LEAST_ONCE (default, with
+ * the retry policy of `fluvio_producer_config_set_retry`) or
+ * FLUVIO_DELIVERY_AT_MOST_ONCE.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `delivery` is
+ * unknown.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_delivery(struct fluvio_producer_config *config,
+                                                       fluvio_delivery_semantic delivery);
+
+/**
+ * Sets the at-least-once retry policy (and selects at-least-once): at most
+ * `max_retries` retries per batch, the first after `initial_backoff_ms`,
+ * each next one twice as late up to `max_backoff_ms`; a batch still
+ * failing `timeout_ms` after it was first sent fails for good. The default
+ * is the official clients': 4 retries, 20 ms, 200 s, 300 s. Records of a
+ * partition keep their order across retries (see
+ * `fluvio_producer_config_set_max_in_flight`).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, a backoff is 0,
+ * `max_backoff_ms` < `initial_backoff_ms`, or `timeout_ms` is 0.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_retry(struct fluvio_producer_config *config,
+                                                    uint32_t max_retries,
+                                                    uint32_t initial_backoff_ms,
+                                                    uint32_t max_backoff_ms,
+                                                    uint32_t timeout_ms);
+
+/**
+ * Sets how many produce requests per partition may be in flight (default
+ * 5). A dropped connection or a leader move never reorders records; with
+ * more than one in flight, a transient error on one request alone may let
+ * the next one land first: 1 keeps strict order under every failure.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `requests` is
+ * 0 or above 64.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_max_in_flight(struct fluvio_producer_config *config,
+                                                            uint32_t requests);
+
+/**
+ * Sets how long the cluster may take to answer one produce request
+ * (default 30000 ms); a request answered later counts as failed (and
+ * at-least-once retries it).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` is 0 or
+ * above one hour.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_producer_config_set_request_timeout_ms(struct fluvio_producer_config *config,
+                                                                 uint32_t ms);
 
 /**
  * Creates a producer for `topic`. `config` may be NULL for the defaults;

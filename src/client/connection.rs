@@ -71,6 +71,8 @@ pub struct Connection {
     next_id: AtomicI32,
     versions: ApiVersionsResponse,
     closed: Arc<AtomicBool>,
+    /// Notified once when the connection closes.
+    on_close: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -153,7 +155,8 @@ impl Connection {
             .map_err(|_| ClientError::Timeout(format!("connecting to {addr} took longer than {timeout:?}")))??;
         let waiters = Arc::new(Mutex::new(Waiters::default()));
         let closed = Arc::new(AtomicBool::new(false));
-        tokio::spawn(read_frames(addr.to_string(), read, waiters.clone(), closed.clone()));
+        let on_close = Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(read_frames(addr.to_string(), read, waiters.clone(), closed.clone(), on_close.clone()));
         Ok(Arc::new(Connection {
             addr: addr.to_string(),
             client_id: transport.client_id.clone(),
@@ -163,6 +166,7 @@ impl Connection {
             next_id: AtomicI32::new(1),
             versions,
             closed,
+            on_close,
         }))
     }
 
@@ -172,6 +176,17 @@ impl Connection {
 
     pub fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the connection has closed.
+    pub async fn closed(&self) {
+        loop {
+            let notified = self.on_close.notified();
+            if self.is_closed() {
+                return;
+            }
+            notified.await;
+        }
     }
 
     /// What the peer said in ApiVersions.
@@ -279,7 +294,13 @@ async fn handshake(addr: &str, client_id: &str, read: &mut ReadHalf, write: &mut
 
 /// Routes frames to their waiters until the connection ends, then fails
 /// every waiter.
-async fn read_frames(addr: String, mut read: ReadHalf, waiters: Arc<Mutex<Waiters>>, closed: Arc<AtomicBool>) {
+async fn read_frames(
+    addr: String,
+    mut read: ReadHalf,
+    waiters: Arc<Mutex<Waiters>>,
+    closed: Arc<AtomicBool>,
+    on_close: Arc<tokio::sync::Notify>,
+) {
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let error = 'read: loop {
         loop {
@@ -302,6 +323,7 @@ async fn read_frames(addr: String, mut read: ReadHalf, waiters: Arc<Mutex<Waiter
         }
     };
     closed.store(true, Ordering::Release);
+    on_close.notify_waiters();
     let pending = {
         let mut waiters = lock(&waiters);
         waiters.closed = Some(error.clone());

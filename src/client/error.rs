@@ -42,6 +42,26 @@ impl ClientError {
     }
 }
 
+impl ClientError {
+    /// Whether trying again may succeed: the connection dropped or timed
+    /// out, or the partition's leader moved or is away.
+    pub fn is_retriable(&self) -> bool {
+        match self {
+            ClientError::Connection(_) | ClientError::Timeout(_) => true,
+            ClientError::Server { code, .. } => matches!(
+                code,
+                ErrorCode::NotLeaderForPartition
+                    | ErrorCode::PartitionNotLeader
+                    | ErrorCode::PartitionPendingInitialization
+                    | ErrorCode::SpuOffline
+                    | ErrorCode::SpuNotFound
+                    | ErrorCode::StorageError
+            ),
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -83,11 +83,19 @@ pub struct ClusterMetadata {
 }
 
 impl ClusterMetadata {
-    /// Opens the SPU, Partition and Topic watches on `sc` (in the official
-    /// client's order) and applies their frames in the background until the
-    /// connection closes.
+    /// Opens the watches on `sc` into fresh stores.
     pub async fn watch(sc: &Arc<Connection>) -> Result<Arc<ClusterMetadata>> {
         let metadata = Arc::new(ClusterMetadata { topics: Store::new(), partitions: Store::new(), spus: Store::new() });
+        metadata.follow(sc).await?;
+        Ok(metadata)
+    }
+
+    /// Opens the SPU, Partition and Topic watches on `sc` (in the official
+    /// client's order) and applies their frames in the background until the
+    /// connection closes. On a new SC connection after a reconnect, their
+    /// first frames (full listings) replace what the stores held.
+    pub async fn follow(self: &Arc<Self>, sc: &Arc<Connection>) -> Result<()> {
+        let metadata = self;
         let request = WatchRequest { epoch: 0, summary: false };
         for watch in [
             ObjectApiWatchRequest::Spu(request.clone()),
@@ -95,7 +103,7 @@ impl ClusterMetadata {
             ObjectApiWatchRequest::Topic(request.clone()),
         ] {
             let mut stream = sc.stream(&watch, WATCH_QUEUE).await?;
-            let metadata = Arc::downgrade(&metadata);
+            let metadata = Arc::downgrade(metadata);
             tokio::spawn(async move {
                 while let Some(frame) = stream.next().await {
                     let Some(metadata) = metadata.upgrade() else { return };
@@ -109,6 +117,6 @@ impl ClusterMetadata {
                 }
             });
         }
-        Ok(metadata)
+        Ok(())
     }
 }

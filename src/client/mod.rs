@@ -64,9 +64,14 @@ pub struct Client {
 }
 
 struct Inner {
+    /// Where the SC is; reconnected to when its connection drops.
+    endpoint: String,
     /// TCP or TLS, and the client id: the same for the SC and every SPU.
     transport: Transport,
-    sc: Arc<Connection>,
+    /// The current SC connection (replaced by the reconnecting task).
+    sc: std::sync::Mutex<Arc<Connection>>,
+    /// Dropped with the client: tells the reconnecting task to end.
+    _alive: tokio::sync::watch::Sender<()>,
     metadata: Arc<ClusterMetadata>,
     spus: tokio::sync::Mutex<HashMap<i32, Arc<Connection>>>,
 }
@@ -97,7 +102,22 @@ impl Client {
             return Err(ClientError::Protocol(format!("{endpoint} does not offer metadata watches: is it a Fluvio SC?")));
         }
         let metadata = ClusterMetadata::watch(&sc).await?;
-        Ok(Client { inner: Arc::new(Inner { transport, sc, metadata, spus: tokio::sync::Mutex::new(HashMap::new()) }) })
+        let (alive, client_gone) = tokio::sync::watch::channel(());
+        let inner = Arc::new(Inner {
+            endpoint: endpoint.to_string(),
+            transport,
+            sc: std::sync::Mutex::new(sc),
+            _alive: alive,
+            metadata,
+            spus: tokio::sync::Mutex::new(HashMap::new()),
+        });
+        tokio::spawn(reconnect_sc(Arc::downgrade(&inner), client_gone));
+        Ok(Client { inner })
+    }
+
+    /// The current SC connection (closed while an outage lasts).
+    fn sc(&self) -> Arc<Connection> {
+        self.inner.sc.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub fn metadata(&self) -> &ClusterMetadata {
@@ -106,7 +126,7 @@ impl Client {
 
     /// Whether the SC connection is still up.
     pub fn is_connected(&self) -> bool {
-        !self.inner.sc.is_closed()
+        !self.sc().is_closed()
     }
 
     /// Creates a topic with `partitions` partitions and `replication` replicas each.
@@ -120,7 +140,7 @@ impl Client {
         }
         let mut request = TopicCreateRequest { request: TopicSpec::computed(partitions, replication), ..Default::default() };
         request.common.name = name.to_string();
-        let status = self.inner.sc.request(&ObjectApiCreateRequest::Topic(request), REQUEST_TIMEOUT).await?;
+        let status = self.sc().request(&ObjectApiCreateRequest::Topic(request), REQUEST_TIMEOUT).await?;
         status_result(name, status)?;
         // The SC announces the topic on the watches before it answers; wait
         // until this client has seen it, so a producer can be made at once.
@@ -131,7 +151,7 @@ impl Client {
     pub async fn delete_topic(&self, name: &str) -> Result<()> {
         validate_topic_name(name)?;
         let request = ObjectApiDeleteRequest::Topic(DeleteRequest { key: name.to_string(), force: false });
-        let status = self.inner.sc.request(&request, REQUEST_TIMEOUT).await?;
+        let status = self.sc().request(&request, REQUEST_TIMEOUT).await?;
         status_result(name, status)?;
         self.wait_for_topic(name, |t| t.is_none()).await
     }
@@ -155,7 +175,7 @@ impl Client {
     /// Lists the (non-system) topics with their partition counts.
     pub async fn list_topics(&self) -> Result<Vec<TopicInfo>> {
         let request = ObjectApiListRequest::Topic(ListRequest { name_filters: Vec::<ListFilter>::new(), summary: false, system: false });
-        match self.inner.sc.request(&request, REQUEST_TIMEOUT).await? {
+        match self.sc().request(&request, REQUEST_TIMEOUT).await? {
             ObjectApiListResponse::Topic(topics) => Ok(topics
                 .into_iter()
                 .map(|t| TopicInfo { partitions: t.spec.partition_count(), name: t.name })
@@ -280,6 +300,48 @@ impl Client {
         tokio::time::timeout(METADATA_TIMEOUT, wait)
             .await
             .map_err(|_| ClientError::Timeout(format!("the cluster did not announce partition {key}")))?
+    }
+}
+
+/// Backoff between SC reconnection attempts: from the first to the last.
+const SC_RECONNECT_BACKOFF: (Duration, Duration) = (Duration::from_millis(20), Duration::from_secs(2));
+
+/// Keeps the client's SC connection: when it drops, reconnects (with
+/// backoff, for as long as the client lives) and re-opens the metadata
+/// watches, whose first frames bring the stores up to date. Meanwhile the
+/// stores keep what they knew, so SPU traffic carries on where it can.
+async fn reconnect_sc(inner: std::sync::Weak<Inner>, mut client_gone: tokio::sync::watch::Receiver<()>) {
+    loop {
+        let Some(sc) = inner.upgrade().map(|i| i.sc.lock().unwrap_or_else(|p| p.into_inner()).clone()) else { return };
+        // Holding `sc` here must not outlive the client.
+        tokio::select! {
+            _ = sc.closed() => {}
+            _ = client_gone.changed() => return,
+        }
+        drop(sc);
+        let mut backoff = SC_RECONNECT_BACKOFF.0;
+        loop {
+            let Some(client) = inner.upgrade() else { return };
+            let reconnected = async {
+                let sc = Connection::connect_with(&client.endpoint, &client.transport, CONNECT_TIMEOUT).await?;
+                client.metadata.follow(&sc).await?;
+                Ok::<_, ClientError>(sc)
+            };
+            match reconnected.await {
+                Ok(sc) => {
+                    *client.sc.lock().unwrap_or_else(|p| p.into_inner()) = sc;
+                    break;
+                }
+                Err(_) => {
+                    drop(client); // do not keep the client alive while waiting
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = client_gone.changed() => return,
+                    }
+                    backoff = (backoff * 2).min(SC_RECONNECT_BACKOFF.1);
+                }
+            }
+        }
     }
 }
 

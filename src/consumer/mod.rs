@@ -105,7 +105,16 @@ pub struct StreamConfig {
     /// `false`: the stream ends once it delivered the records the partitions
     /// held when it opened (the official clients' `disable_continuous`).
     pub continuous: bool,
+    /// How long a partition's stream keeps re-opening (reconnecting, or
+    /// following a moved leader) before it fails with the last error. Zero:
+    /// the first error ends the stream.
+    pub reconnect_timeout: Duration,
 }
+
+/// How long streams keep reconnecting by default.
+pub const DEFAULT_RECONNECT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Backoff between a stream's re-opening attempts: from the first to the last.
+const RECONNECT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_millis(500));
 
 impl Default for StreamConfig {
     fn default() -> Self {
@@ -116,6 +125,7 @@ impl Default for StreamConfig {
             offset_strategy: OffsetStrategy::None,
             offset_flush: DEFAULT_OFFSET_FLUSH,
             continuous: true,
+            reconnect_timeout: DEFAULT_RECONNECT_TIMEOUT,
         }
     }
 }
@@ -436,6 +446,8 @@ struct PartitionSession {
     stop_at: Option<i64>,
     config: StreamConfig,
     progress: Arc<PartitionProgress>,
+    /// When the current run of failed re-openings began (None: healthy).
+    outage_since: Option<tokio::time::Instant>,
 }
 
 /// How one StreamFetch ended.
@@ -480,19 +492,57 @@ impl PartitionSession {
         };
         let next = offset.resolve_after(found.start_offset, found.last_stable_offset, resume);
         let stop_at = (!config.continuous).then_some(found.last_stable_offset);
-        Ok(PartitionSession { client: client.clone(), topic: topic.to_string(), partition, next, stop_at, config: config.clone(), progress })
+        Ok(PartitionSession {
+            client: client.clone(),
+            topic: topic.to_string(),
+            partition,
+            next,
+            stop_at,
+            config: config.clone(),
+            progress,
+            outage_since: None,
+        })
     }
 
     fn is_done(&self) -> bool {
         self.stop_at.is_some_and(|end| self.next >= end)
     }
 
+    /// Whether the current outage is still within the reconnect timeout
+    /// (starting it if this is its first failure).
+    fn may_retry(&mut self) -> bool {
+        let since = *self.outage_since.get_or_insert_with(tokio::time::Instant::now);
+        since.elapsed() < self.config.reconnect_timeout
+    }
+
+    /// The backoff before re-opening: reset when records flowed since the
+    /// last failure.
+    fn next_backoff(&self, backoff: Duration) -> Duration {
+        if self.outage_since.is_none() {
+            RECONNECT_BACKOFF.0
+        } else {
+            backoff
+        }
+    }
+
     async fn run(mut self, tx: mpsc::Sender<Result<Vec<ConsumerRecord>>>, on_ready: Option<Arc<dyn Fn() + Send + Sync>>) {
         let mut max_bytes = self.config.max_bytes.max(1);
+        let mut backoff = RECONNECT_BACKOFF.0;
         loop {
             let outcome = if self.is_done() { SessionEnd::Done } else { self.stream(&tx, &on_ready, &mut max_bytes).await };
+            backoff = self.next_backoff(backoff);
             match outcome {
                 SessionEnd::Reopen => {}
+                // The connection dropped, the SPU went away or the leader
+                // moved: open again at the first record not delivered, so the
+                // application sees no gap and no repeat.
+                SessionEnd::Failed(e) if e.is_retriable() && self.may_retry() => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = tx.closed() => return,
+                    }
+                    backoff = (backoff * 2).min(RECONNECT_BACKOFF.1);
+                }
                 SessionEnd::ReaderGone => return,
                 SessionEnd::Done => {
                     // This sender goes away; the stream ends when every partition's has.
@@ -546,6 +596,9 @@ impl PartitionSession {
         while let Some(frame) = frames.next().await {
             let frame = frame.map_err(SessionEnd::Failed)?;
             self.progress.set_session(&connection, frame.stream_id);
+            if frame.partition.error_code == ErrorCode::None {
+                self.outage_since = None;
+            }
             let error = frame.partition.error_code.clone();
             let (records, cut) = self.records_of(&frame.partition.records).map_err(SessionEnd::Failed)?;
             let progressed = !records.is_empty();

@@ -176,7 +176,8 @@ fn new_consumer(client: Client, topic: &str, partitions: Vec<u32>, config: Strea
 /// Creates consumer settings with the defaults: every partition of the
 /// topic, no consumer id, FLUVIO_OFFSET_STRATEGY_NONE, automatic flushes
 /// every 10 s (as the official clients), at most 1048890 bytes per fetch,
-/// and a continuous stream (it waits for new records at the end).
+/// a continuous stream (it waits for new records at the end), and 60 s of
+/// reconnecting through failures.
 ///
 /// Returns NULL only if memory is exhausted.
 #[no_mangle]
@@ -361,6 +362,28 @@ pub unsafe extern "C" fn fluvio_consumer_config_set_continuous(config: *mut fluv
     unsafe {
         with_consumer_config(config, |c| {
             c.stream.continuous = continuous;
+            Ok(())
+        })
+    }
+}
+
+/// Sets how long a partition's stream keeps re-opening after a failure it
+/// can recover from (the connection dropped, the SPU is away, the leader
+/// moved) before `fluvio_stream_next` reports the error (default 60000 ms;
+/// 0: the first such error ends the stream). It resumes at the first record
+/// not handed out yet: no gap, no repeat. Meanwhile `fluvio_stream_next`
+/// returns FLUVIO_ERR_TIMEOUT when its own timeout passes.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_consumer_config_set_reconnect_timeout_ms(config: *mut fluvio_consumer_config, ms: u32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_consumer_config(config, |c| {
+            c.stream.reconnect_timeout = Duration::from_millis(ms.into());
             Ok(())
         })
     }

@@ -8,7 +8,7 @@ use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
 use super::util::{bytes, c_str, handle, timeout, write_out};
-use crate::producer::{DeliveryHandle, Partitioner, Producer, ProducerConfig};
+use crate::producer::{DeliveryHandle, DeliverySemantic, Partitioner, Producer, ProducerConfig, RetryPolicy};
 use crate::protocol::Compression;
 
 /// A compression codec for produced batches: one of `FLUVIO_COMPRESSION_*`.
@@ -266,6 +266,128 @@ pub unsafe extern "C" fn fluvio_producer_config_set_queue(
             c.batch_queue_size = batches;
             c.block_when_full = block;
             c.queue_timeout = Duration::from_millis(block_timeout_ms.into());
+            Ok(())
+        })
+    }
+}
+
+/// How a producer delivers (the official clients' delivery semantic).
+pub type fluvio_delivery_semantic = u32;
+/// At-least-once (the default): a batch failing with a retriable error (the
+/// connection dropped, the leader moved, a timeout) is sent again as the
+/// retry policy says; a record is lost only if its delivery reports an
+/// error, and a retry after a lost acknowledgement may store it twice.
+pub const FLUVIO_DELIVERY_AT_LEAST_ONCE: fluvio_delivery_semantic = 0;
+/// At-most-once: a failed batch fails at once; nothing waits on an outage.
+pub const FLUVIO_DELIVERY_AT_MOST_ONCE: fluvio_delivery_semantic = 1;
+
+/// Sets the delivery semantic: FLUVIO_DELIVERY_AT_LEAST_ONCE (default, with
+/// the retry policy of `fluvio_producer_config_set_retry`) or
+/// FLUVIO_DELIVERY_AT_MOST_ONCE.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `delivery` is
+/// unknown.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_delivery(config: *mut fluvio_producer_config, delivery: fluvio_delivery_semantic) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            c.delivery = match (delivery, c.delivery) {
+                (FLUVIO_DELIVERY_AT_MOST_ONCE, _) => DeliverySemantic::AtMostOnce,
+                (FLUVIO_DELIVERY_AT_LEAST_ONCE, DeliverySemantic::AtLeastOnce(policy)) => DeliverySemantic::AtLeastOnce(policy),
+                (FLUVIO_DELIVERY_AT_LEAST_ONCE, DeliverySemantic::AtMostOnce) => DeliverySemantic::default(),
+                (other, _) => return Err(FfiError::invalid(format!("unknown delivery semantic {other}"))),
+            };
+            Ok(())
+        })
+    }
+}
+
+/// Sets the at-least-once retry policy (and selects at-least-once): at most
+/// `max_retries` retries per batch, the first after `initial_backoff_ms`,
+/// each next one twice as late up to `max_backoff_ms`; a batch still
+/// failing `timeout_ms` after it was first sent fails for good. The default
+/// is the official clients': 4 retries, 20 ms, 200 s, 300 s. Records of a
+/// partition keep their order across retries (see
+/// `fluvio_producer_config_set_max_in_flight`).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, a backoff is 0,
+/// `max_backoff_ms` < `initial_backoff_ms`, or `timeout_ms` is 0.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_retry(
+    config: *mut fluvio_producer_config,
+    max_retries: u32,
+    initial_backoff_ms: u32,
+    max_backoff_ms: u32,
+    timeout_ms: u32,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            if initial_backoff_ms == 0 || max_backoff_ms < initial_backoff_ms || timeout_ms == 0 {
+                return Err(FfiError::invalid(format!(
+                    "retry backoff {initial_backoff_ms}..{max_backoff_ms} ms and timeout {timeout_ms} ms must be positive and ordered"
+                )));
+            }
+            c.delivery = DeliverySemantic::AtLeastOnce(RetryPolicy {
+                max_retries,
+                initial_backoff: Duration::from_millis(initial_backoff_ms.into()),
+                max_backoff: Duration::from_millis(max_backoff_ms.into()),
+                timeout: Duration::from_millis(timeout_ms.into()),
+            });
+            Ok(())
+        })
+    }
+}
+
+/// Sets how many produce requests per partition may be in flight (default
+/// 5). A dropped connection or a leader move never reorders records; with
+/// more than one in flight, a transient error on one request alone may let
+/// the next one land first: 1 keeps strict order under every failure.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `requests` is
+/// 0 or above 64.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_max_in_flight(config: *mut fluvio_producer_config, requests: u32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            if !(1..=64).contains(&requests) {
+                return Err(FfiError::invalid(format!("{requests} requests in flight is not between 1 and 64")));
+            }
+            c.max_in_flight = requests as usize;
+            Ok(())
+        })
+    }
+}
+
+/// Sets how long the cluster may take to answer one produce request
+/// (default 30000 ms); a request answered later counts as failed (and
+/// at-least-once retries it).
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` is 0 or
+/// above one hour.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_request_timeout_ms(config: *mut fluvio_producer_config, ms: u32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config(config, |c| {
+            if ms == 0 || ms > 3_600_000 {
+                return Err(FfiError::invalid(format!("request timeout of {ms} ms is not between 1 ms and one hour")));
+            }
+            c.request_timeout = Duration::from_millis(ms.into());
             Ok(())
         })
     }

@@ -17,6 +17,7 @@ use crate::protocol::frame::{decode_request_header, encode_response_frame, split
 use crate::protocol::spu::StreamFetchResponse;
 use crate::protocol::DecodeError;
 
+use super::faults::Gate;
 use super::Shutdown;
 
 /// Frames queued for one connection's socket before senders wait.
@@ -227,9 +228,11 @@ pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option
 }
 
 /// Accepts connections until `shutdown`, serving each with `serve` in a
-/// task of its own that also ends at shutdown. With `tls`, `serve`'s
-/// `split` runs the handshake in that task.
-pub async fn accept_loop<F, Fut>(listener: TcpListener, tls: Option<TlsAcceptor>, shutdown: Shutdown, serve: F)
+/// task of its own that also ends at shutdown, or when `gate` kills the
+/// listener's connections; while `gate` is down, connections are dropped
+/// as soon as they are accepted. With `tls`, `serve`'s `split` runs the
+/// handshake in that task.
+pub async fn accept_loop<F, Fut>(listener: TcpListener, tls: Option<TlsAcceptor>, gate: Gate, shutdown: Shutdown, serve: F)
 where
     F: Fn(Incoming) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -240,12 +243,16 @@ where
             _ = shutdown.wait() => return,
         };
         let Ok((tcp, _)) = accepted else { continue };
+        if gate.is_down() {
+            continue; // dropped: the peer sees its connection closed
+        }
         let connection = serve(Incoming { tcp, tls: tls.clone() });
-        let shutdown = shutdown.clone();
+        let (shutdown, gate) = (shutdown.clone(), gate.clone());
         tokio::spawn(async move {
             tokio::select! {
                 _ = connection => {}
                 _ = shutdown.wait() => {}
+                _ = gate.killed() => {}
             }
         });
     }

@@ -4,6 +4,7 @@
 
 mod connection;
 mod consumer_offsets;
+mod faults;
 pub mod log;
 mod sc;
 mod spu;
@@ -21,6 +22,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use consumer_offsets::CONSUMER_OFFSET_TOPIC;
+pub use faults::SC_GATE;
 pub use log::{FsyncPolicy, LogConfig};
 pub use sc::PLATFORM_VERSION;
 pub use state::FIRST_SPU_ID;
@@ -28,6 +30,7 @@ pub use tls::ServerTls;
 
 use crate::protocol::frame::DEFAULT_MAX_FRAME_LEN;
 use connection::FrameLimits;
+use faults::Faults;
 use state::{ClusterState, SpuInfo};
 
 /// How an embedded cluster is set up.
@@ -91,6 +94,7 @@ pub struct LocalCluster {
     sc_addr: SocketAddr,
     spu_addrs: Vec<SocketAddr>,
     state: Arc<ClusterState>,
+    faults: Arc<Faults>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -127,15 +131,18 @@ impl LocalCluster {
         let shutdown = Shutdown(stop_rx);
         let sc_addr = sc_listener.local_addr()?;
         let limits = FrameLimits { max_frame_len: config.max_frame_len, partial_frame_timeout: config.partial_frame_timeout };
-        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, tls.clone(), state.clone(), limits, shutdown.clone()))];
+        let faults = Arc::new(Faults::default());
+        let sc_gate = faults.gate(SC_GATE);
+        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, tls.clone(), sc_gate, state.clone(), limits, shutdown.clone()))];
         for (listener, spu) in spu_listeners.into_iter().zip(&spus) {
-            let settings = spu::SpuSettings { id: spu.id, tls: tls.clone(), limits, cut_batches: config.cut_batches };
+            let settings =
+                spu::SpuSettings { id: spu.id, tls: tls.clone(), limits, cut_batches: config.cut_batches, faults: faults.clone() };
             tasks.push(tokio::spawn(spu::serve(listener, settings, state.clone(), shutdown.clone())));
         }
         if let FsyncPolicy::Interval(period) = config.log.fsync {
             tasks.push(tokio::spawn(flusher(state.clone(), period, shutdown)));
         }
-        Ok(LocalCluster { sc_addr, spu_addrs: spus.iter().map(|s| s.addr).collect(), state, stop, tasks })
+        Ok(LocalCluster { sc_addr, spu_addrs: spus.iter().map(|s| s.addr).collect(), state, faults, stop, tasks })
     }
 
     /// The SC endpoint clients connect to, as `host:port`.
@@ -158,6 +165,46 @@ impl LocalCluster {
             Err(e) if e.code != ErrorCode::TopicAlreadyExists => Err(e.message),
             _ => Ok(()),
         }
+    }
+
+    // Faults, for tests of clients (librdkafka's mock cluster does the same).
+
+    /// Takes SPU `id` down: its connections drop and new ones are refused
+    /// until `start_spu`. Its partitions keep their data.
+    pub fn stop_spu(&self, id: i32) {
+        self.faults.set_down(id, true);
+    }
+
+    /// Brings SPU `id` back after `stop_spu`.
+    pub fn start_spu(&self, id: i32) {
+        self.faults.set_down(id, false);
+    }
+
+    /// Closes every client connection of the SC and every SPU (they keep
+    /// listening).
+    pub fn drop_connections(&self) {
+        self.faults.drop_connections();
+    }
+
+    /// Makes SPU `spu` the leader of `topic`'s `partition`.
+    pub fn move_leader(&self, topic: &str, partition: u32, spu: i32) -> Result<(), String> {
+        self.state.move_leader(topic, partition, spu)
+    }
+
+    /// The next `count` produce requests (to any SPU) fail with `code`, and
+    /// append nothing.
+    pub fn fail_next_produces(&self, count: u32, code: crate::protocol::ErrorCode) {
+        self.faults.fail_next_produces(count, code);
+    }
+
+    /// Produce requests are answered `delay` late (zero: on time again).
+    pub fn set_produce_delay(&self, delay: Duration) {
+        self.faults.set_produce_delay(delay);
+    }
+
+    /// The leader of `topic`'s `partition`, if it exists.
+    pub fn leader_of(&self, topic: &str, partition: u32) -> Option<i32> {
+        self.state.partition(topic, partition).map(|p| p.leader())
     }
 
     /// Stops accepting, closes every connection and syncs every log.

@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::faults::Gate;
 use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming};
 use super::state::{ClusterState, MetadataEvent};
 use super::Shutdown;
@@ -30,8 +31,15 @@ fn api_versions() -> ApiVersionsResponse {
     ApiVersionsResponse::listing(&keys, PlatformVersion::new(PLATFORM_VERSION).expect("semver"))
 }
 
-pub async fn serve(listener: TcpListener, tls: Option<TlsAcceptor>, state: Arc<ClusterState>, limits: FrameLimits, shutdown: Shutdown) {
-    accept_loop(listener, tls, shutdown, |incoming| connection(incoming, state.clone(), limits)).await
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    gate: Gate,
+    state: Arc<ClusterState>,
+    limits: FrameLimits,
+    shutdown: Shutdown,
+) {
+    accept_loop(listener, tls, gate, shutdown, |incoming| connection(incoming, state.clone(), limits)).await
 }
 
 async fn connection(incoming: Incoming, state: Arc<ClusterState>, limits: FrameLimits) {

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio::sync::mpsc;
 
+use super::faults::Faults;
 use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
@@ -41,21 +42,24 @@ struct Spu {
     state: Arc<ClusterState>,
     /// Cut the last batch of each fetch at max_bytes, as the official SPU.
     cut_batches: bool,
+    faults: Arc<Faults>,
 }
 
-/// How an SPU listener serves: its id, TLS, frame limits, and whether it
-/// cuts batches like the official SPU.
+/// How an SPU listener serves: its id, TLS, frame limits, whether it cuts
+/// batches like the official SPU, and the faults tests inject.
 pub struct SpuSettings {
     pub id: i32,
     pub tls: Option<TlsAcceptor>,
     pub limits: FrameLimits,
     pub cut_batches: bool,
+    pub faults: Arc<Faults>,
 }
 
 pub async fn serve(listener: TcpListener, settings: SpuSettings, state: Arc<ClusterState>, shutdown: Shutdown) {
-    let SpuSettings { id, tls, limits, cut_batches } = settings;
-    let spu = Spu { id, state, cut_batches };
-    accept_loop(listener, tls, shutdown, |incoming| connection(spu.clone(), incoming, limits)).await
+    let SpuSettings { id, tls, limits, cut_batches, faults } = settings;
+    let gate = faults.gate(id);
+    let spu = Spu { id, state, cut_batches, faults };
+    accept_loop(listener, tls, gate, shutdown, |incoming| connection(spu.clone(), incoming, limits)).await
 }
 
 /// The stream sessions of one connection, by session id.
@@ -79,6 +83,9 @@ async fn connection(spu: Spu, incoming: Incoming, limits: FrameLimits) {
     let Some((mut reader, sender)) = split(incoming, limits, &who).await else { return };
     let sessions = Arc::new(Mutex::new(Sessions { next_id: 1, ..Sessions::default() }));
     while let Some((header, request)) = next_request(&mut reader, &who, SpuRequest::decode).await {
+        if spu.faults.is_down(spu.id) {
+            return; // taken down (a test's fault): not one more answer
+        }
         if !handle(&spu, &sender, &sessions, &header, request).await {
             return;
         }
@@ -96,7 +103,21 @@ async fn handle(
     match request {
         SpuRequest::ApiVersions(_) => sender.send(id, version, &api_versions()).await,
         SpuRequest::Produce(produce) => {
-            let response = tokio::task::block_in_place(|| produce_response(spu, produce));
+            let response = match spu.faults.take_produce_failure() {
+                Some(code) => failed_produce(produce, code),
+                None => tokio::task::block_in_place(|| produce_response(spu, produce)),
+            };
+            let delay = spu.faults.produce_delay();
+            if !delay.is_zero() {
+                // Answered late, from a task of its own, so the connection
+                // keeps reading (the client's request times out meanwhile).
+                let sender = sender.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    sender.send(id, version, &response).await;
+                });
+                return true;
+            }
             sender.send(id, version, &response).await
         }
         SpuRequest::FetchOffsets(request) => sender.send(id, version, &fetch_offsets(spu, request)).await,
@@ -164,7 +185,7 @@ fn update_consumer_offset(spu: &Spu, session: Option<Session>, offset: i64) -> U
 /// `consumer-offset`-0 only, as by the official SPUs.
 fn leads_consumer_offsets(spu: &Spu) -> Result<(), ErrorCode> {
     match spu.state.partition(crate::local::CONSUMER_OFFSET_TOPIC, 0) {
-        Some(p) if p.leader == spu.id && !p.is_deleted() => Ok(()),
+        Some(p) if p.leader() == spu.id && !p.is_deleted() => Ok(()),
         _ => Err(ErrorCode::PartitionNotLeader),
     }
 }
@@ -178,7 +199,7 @@ fn led_partition(spu: &Spu, topic: &str, partition: u32) -> Result<Arc<Partition
     match spu.state.partition(topic, partition) {
         None if spu.state.topics().iter().any(|t| t.name == topic) => Err(ErrorCode::PartitionNotLeader),
         None => Err(ErrorCode::TopicNotFound),
-        Some(p) if p.leader != spu.id => Err(ErrorCode::NotLeaderForPartition),
+        Some(p) if p.leader() != spu.id => Err(ErrorCode::NotLeaderForPartition),
         Some(p) => Ok(p),
     }
 }
@@ -203,6 +224,29 @@ fn produce_response(spu: &Spu, produce: ProduceRequest) -> ProduceResponse {
     ProduceResponse { responses, throttle_time_ms: 0 }
 }
 
+/// The answer to a produce request failed by an injected fault: every
+/// entry gets `code`, nothing is appended.
+fn failed_produce(produce: ProduceRequest, code: ErrorCode) -> ProduceResponse {
+    let responses = produce
+        .topics
+        .into_iter()
+        .map(|topic| TopicProduceResponse {
+            partitions: topic
+                .partitions
+                .iter()
+                .map(|entry| PartitionProduceResponse {
+                    partition_index: entry.partition_index,
+                    error_code: code.clone(),
+                    base_offset: -1,
+                    ..Default::default()
+                })
+                .collect(),
+            name: topic.name,
+        })
+        .collect();
+    ProduceResponse { responses, throttle_time_ms: 0 }
+}
+
 fn produce_entry(spu: &Spu, topic: &str, partition: u32, mut records: RecordSet) -> (ErrorCode, i64) {
     if records.truncated_bytes > 0 {
         return (ErrorCode::Other("the record set ends with a cut batch".into()), -1);
@@ -214,7 +258,7 @@ fn produce_entry(spu: &Spu, topic: &str, partition: u32, mut records: RecordSet)
         Ok(p) => p,
         Err(code) => return (code, -1),
     };
-    match partition.append(&mut records.batches) {
+    match partition.append_as(Some(spu.id), &mut records.batches) {
         Ok(base) => (ErrorCode::None, base),
         Err((code, why)) => {
             eprintln!("fluvio-local: produce to {} refused: {why}", partition.key);
@@ -287,9 +331,9 @@ async fn start_stream(
         sessions.sessions.insert(stream_id, session);
         stream_id
     };
-    let (sender, sessions, cut_batches) = (sender.clone(), sessions.clone(), spu.cut_batches);
+    let (sender, sessions, cut_batches, spu_id) = (sender.clone(), sessions.clone(), spu.cut_batches, spu.id);
     tokio::spawn(async move {
-        stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches).await;
+        stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches, spu_id).await;
         lock(&sessions).sessions.remove(&stream_id);
     });
     true
@@ -307,6 +351,7 @@ async fn stream_session(
     request: StreamFetchRequest,
     mut acks: mpsc::Receiver<i64>,
     cut_batches: bool,
+    spu_id: i32,
 ) {
     let max_bytes = request.max_bytes.max(0) as usize;
     let mut appended = partition.subscribe();
@@ -322,6 +367,11 @@ async fn stream_session(
             sender.send(id, version, &error_frame(&request, stream_id, ErrorCode::TopicDeleted)).await;
             return;
         }
+        if partition.leader() != spu_id {
+            // The leader moved: the client must follow it.
+            sender.send(id, version, &error_frame(&request, stream_id, ErrorCode::NotLeaderForPartition)).await;
+            return;
+        }
         let (start_now, end) = partition.offsets();
         if next < start_now {
             let error = ErrorCode::OffsetEvicted { offset: next, next_available: start_now };
@@ -331,7 +381,7 @@ async fn stream_session(
         if next >= end {
             // Caught up: wait for an append (or deletion), or the connection to go.
             appended.borrow_and_update();
-            if partition.offsets().1 > next || partition.is_deleted() {
+            if partition.offsets().1 > next || partition.is_deleted() || partition.leader() != spu_id {
                 continue;
             }
             tokio::select! {

@@ -7,7 +7,7 @@ use std::fs;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{broadcast, watch};
@@ -74,7 +74,8 @@ impl SpuInfo {
 #[derive(Debug)]
 pub struct Partition {
     pub key: ReplicaKey,
-    pub leader: i32,
+    /// The SPU leading it; changes only when a test moves it.
+    leader: AtomicI32,
     /// The codec batches must use, unless `Any`.
     pub compression: CompressionAlgorithm,
     pub system: bool,
@@ -92,13 +93,26 @@ impl Partition {
         let (end_offset, _) = watch::channel(log.end_offset());
         Ok(Partition {
             key,
-            leader,
+            leader: AtomicI32::new(leader),
             compression: spec.compression_type,
             system: spec.system,
             log: Mutex::new(log),
             end_offset,
             deleted: AtomicBool::new(false),
         })
+    }
+
+    pub fn leader(&self) -> i32 {
+        self.leader.load(Ordering::Acquire)
+    }
+
+    /// Moves the partition to SPU `spu`, between appends, and wakes its
+    /// stream sessions so those of the old leader notice.
+    fn set_leader(&self, spu: i32) {
+        let log = self.log();
+        self.leader.store(spu, Ordering::Release);
+        drop(log);
+        self.end_offset.send_modify(|_| {});
     }
 
     fn log(&self) -> MutexGuard<'_, PartitionLog> {
@@ -120,10 +134,20 @@ impl Partition {
 
     /// Appends batches in order; returns the base offset of the first.
     pub fn append(&self, batches: &mut [Batch]) -> Result<i64, ProduceError> {
+        self.append_as(None, batches)
+    }
+
+    /// `append` by SPU `leader`, which must lead the partition: checked
+    /// under the log's lock, so an append never lands after a leader move
+    /// that a client may already have acted on.
+    pub fn append_as(&self, leader: Option<i32>, batches: &mut [Batch]) -> Result<i64, ProduceError> {
         if self.is_deleted() {
             return Err((ErrorCode::TopicDeleted, "topic was deleted".into()));
         }
         let mut log = self.log();
+        if leader.is_some_and(|spu| spu != self.leader()) {
+            return Err((ErrorCode::NotLeaderForPartition, format!("{} moved to SPU {}", self.key, self.leader())));
+        }
         let mut first = None;
         for batch in batches.iter_mut() {
             let codec = batch.compression().map_err(|e| (ErrorCode::CompressionError, e.to_string()))?;
@@ -182,12 +206,13 @@ impl Partition {
 
     fn metadata(&self) -> Metadata<PartitionSpec> {
         let (start, end) = self.offsets();
-        let leader = ReplicaStatus { spu: self.leader, hw: end, leo: end };
+        let leader_id = self.leader();
+        let leader = ReplicaStatus { spu: leader_id, hw: end, leo: end };
         Metadata {
             name: self.key.to_string(),
             spec: PartitionSpec {
-                leader: self.leader,
-                replicas: vec![self.leader],
+                leader: leader_id,
+                replicas: vec![leader_id],
                 compression_type: self.compression,
                 system: self.system,
                 ..PartitionSpec::default()
@@ -233,7 +258,7 @@ struct Topic {
 
 impl Topic {
     fn metadata(&self, name: &str) -> Metadata<TopicSpec> {
-        let replica_map = self.partitions.iter().map(|p| (p.key.partition, vec![p.leader])).collect();
+        let replica_map = self.partitions.iter().map(|p| (p.key.partition, vec![p.leader()])).collect();
         Metadata {
             name: name.to_string(),
             spec: self.spec.clone(),
@@ -446,6 +471,19 @@ impl ClusterState {
     /// The partition, if the topic and partition exist.
     pub fn partition(&self, topic: &str, partition: u32) -> Option<Arc<Partition>> {
         self.lock_topics().get(topic)?.partitions.get(partition as usize).cloned()
+    }
+
+    /// Makes SPU `spu` the leader of `topic`'s `partition` (the log stays
+    /// where it is: every SPU of this process shares it). Watchers see the
+    /// move; streams on the old leader end with NotLeaderForPartition.
+    pub fn move_leader(&self, topic: &str, partition: u32, spu: i32) -> Result<(), String> {
+        if !self.spus.iter().any(|s| s.id == spu) {
+            return Err(format!("there is no SPU {spu}"));
+        }
+        let moved = self.partition(topic, partition).ok_or_else(|| format!("there is no partition {topic}-{partition}"))?;
+        moved.set_leader(spu);
+        let _ = self.events.send(MetadataEvent::Partitions(vec![Message { header: MsgType::Update, content: moved.metadata() }]));
+        Ok(())
     }
 
     /// Every partition (for the periodic flusher and clean shutdown).

@@ -2,6 +2,11 @@
 //! returns at once; a dispatcher task per partition sends batches when they
 //! are full or their linger expires (or on `flush`), compressed, to the
 //! partition's leader, with several requests in flight.
+//!
+//! Delivery is at-least-once by default: a batch that fails with a
+//! retriable error (the connection dropped, the leader moved, a timeout) is
+//! sent again, to the current leader, with exponential backoff, before any
+//! later batch of its partition; at-most-once fails it at once.
 
 mod delivery;
 mod partitioner;
@@ -17,12 +22,55 @@ use tokio::task::JoinHandle;
 pub use delivery::{BatchOutcome, DeliveryHandle, RecordMetadata};
 pub use partitioner::{key_hash, Partitioner, SipHashRoundRobin};
 
-use crate::client::{Client, ClientError, Result};
+use crate::client::{Client, ClientError, Connection, PendingResponse, Result};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::{Batch, Record, RecordSet, BATCH_OVERHEAD};
 use crate::protocol::sc::CompressionAlgorithm;
-use crate::protocol::spu::{PartitionProduceData, ProduceRequest, TopicProduceData};
+use crate::protocol::spu::{PartitionProduceData, ProduceRequest, ProduceResponse, TopicProduceData};
 use crate::protocol::Compression;
+
+/// How a failed batch is sent again (the official clients' `RetryPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts after the first one.
+    pub max_retries: u32,
+    /// Wait before the first retry; doubled for each further one.
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// A batch still failing this long after it was first sent fails for good.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// The official clients' defaults.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 4,
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_secs(200),
+            timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// What a producer promises about each record (the official clients'
+/// `DeliverySemantic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliverySemantic {
+    /// A failed batch fails at once: records may be lost, sending never waits
+    /// on an outage.
+    AtMostOnce,
+    /// Retriable failures are retried as the policy says: a record is lost
+    /// only when its delivery reports an error; a retry after a lost
+    /// acknowledgement may store it twice.
+    AtLeastOnce(RetryPolicy),
+}
+
+impl Default for DeliverySemantic {
+    fn default() -> Self {
+        DeliverySemantic::AtLeastOnce(RetryPolicy::default())
+    }
+}
 
 /// How a producer batches and sends.
 #[derive(Clone)]
@@ -43,9 +91,12 @@ pub struct ProducerConfig {
     pub queue_timeout: Duration,
     /// How long the cluster may take to acknowledge a request.
     pub request_timeout: Duration,
-    /// Produce requests in flight per partition.
+    /// Produce requests in flight per partition. With more than one, a
+    /// transient error on one request alone may let the next one land
+    /// first; 1 keeps strict order under every kind of failure.
     pub max_in_flight: usize,
     pub partitioner: Option<Arc<dyn Partitioner>>,
+    pub delivery: DeliverySemantic,
 }
 
 impl Default for ProducerConfig {
@@ -61,6 +112,7 @@ impl Default for ProducerConfig {
             request_timeout: Duration::from_secs(30),
             max_in_flight: 5,
             partitioner: None,
+            delivery: DeliverySemantic::default(),
         }
     }
 }
@@ -78,14 +130,23 @@ struct OpenBatch {
     created_ms: i64,
     created: Instant,
     outcome: Arc<BatchOutcome>,
+    /// Its place in the partition's order (retries go out in this order).
+    seq: u64,
+    /// Failed attempts so far.
+    failures: u32,
+    /// When it was first sent.
+    first_sent: Option<Instant>,
 }
 
 #[derive(Default)]
 struct QueueState {
     open: Option<OpenBatch>,
     ready: VecDeque<OpenBatch>,
+    /// Batches to send again, by `seq`; they go before anything else.
+    retry: Vec<OpenBatch>,
     /// Send the open batch now, whatever its age.
     flush: bool,
+    next_seq: u64,
 }
 
 struct PartitionQueue {
@@ -229,12 +290,17 @@ impl Producer {
         }
         if state.open.is_none() {
             *lock(&shared.outstanding) += 1;
+            let seq = state.next_seq;
+            state.next_seq += 1;
             state.open = Some(OpenBatch {
                 records: Vec::new(),
                 size: BATCH_OVERHEAD + 4,
                 created_ms: now,
                 created: Instant::now(),
                 outcome: BatchOutcome::new(),
+                seq,
+                failures: 0,
+                first_sent: None,
             });
             wake = true; // arm the linger timer
         }
@@ -339,12 +405,25 @@ impl Shared {
 }
 
 /// The dispatcher of one partition: sends ready batches, and the open one
-/// once its linger expires or a flush asks for it.
+/// once its linger expires or a flush asks for it; batches to retry first.
 async fn dispatch(shared: Arc<Shared>, partition: u32) {
     let queue = &shared.queues[partition as usize];
     let in_flight = Arc::new(Semaphore::new(shared.config.max_in_flight));
+    let all_permits = shared.config.max_in_flight as u32;
+    // The connection requests go over; see `send_batches`.
+    let mut current: Option<Arc<Connection>> = None;
     loop {
         let closing = shared.closed.load(Ordering::Acquire);
+        if !lock(&queue.state).retry.is_empty() {
+            // Nothing else in flight while failed batches go again, in order;
+            // taken only once every request in flight has settled, as their
+            // answers are handled concurrently and may add older batches.
+            let Ok(exclusive) = in_flight.acquire_many(all_permits).await else { return };
+            let retry = std::mem::take(&mut lock(&queue.state).retry);
+            retry_batches(&shared, partition, retry, &mut current).await;
+            drop(exclusive);
+            continue;
+        }
         let (batches, deadline) = {
             let mut state = lock(&queue.state);
             let mut batches: Vec<OpenBatch> = state.ready.drain(..).collect();
@@ -361,13 +440,18 @@ async fn dispatch(shared: Arc<Shared>, partition: u32) {
         };
         if !batches.is_empty() {
             queue.room.notify_all();
-            send_batches(&shared, partition, batches, &in_flight).await;
+            send_batches(&shared, partition, batches, &in_flight, &mut current).await;
             continue;
         }
         if closing {
-            // Let in-flight requests finish before the dispatcher ends.
-            let _ = in_flight.acquire_many(shared.config.max_in_flight as u32).await;
-            return;
+            // Let in-flight requests finish (they may leave batches to retry)
+            // before the dispatcher ends.
+            let Ok(all) = in_flight.acquire_many(all_permits).await else { return };
+            drop(all);
+            if lock(&queue.state).retry.is_empty() {
+                return;
+            }
+            continue;
         }
         match deadline {
             Some(deadline) => {
@@ -381,78 +465,190 @@ async fn dispatch(shared: Arc<Shared>, partition: u32) {
     }
 }
 
-/// Sends `batches` in one Produce request (one entry per batch) and resolves
-/// them from the response, by position, in a task of their own so that
-/// further requests can go out meanwhile.
-async fn send_batches(shared: &Arc<Shared>, partition: u32, batches: Vec<OpenBatch>, in_flight: &Arc<Semaphore>) {
+/// The produce request carrying `batches` (one entry each), or the error
+/// that kept it from being built.
+fn produce_request(shared: &Shared, partition: u32, batches: &[OpenBatch]) -> std::result::Result<ProduceRequest, ClientError> {
     let mut entries = Vec::with_capacity(batches.len());
-    for batch in &batches {
-        match Batch::from_records(&batch.records, shared.compression, batch.created_ms) {
-            Ok(wire) => entries.push(PartitionProduceData { partition_index: partition, records: RecordSet::new(vec![wire]) }),
-            Err(e) => {
-                let error = ClientError::Protocol(format!("compressing a batch: {e}"));
-                for batch in &batches {
-                    shared.resolve(batch, Err(error.clone()));
-                }
-                return;
-            }
-        }
+    for batch in batches {
+        let wire = Batch::from_records(&batch.records, shared.compression, batch.created_ms)
+            .map_err(|e| ClientError::Protocol(format!("compressing a batch: {e}")))?;
+        entries.push(PartitionProduceData { partition_index: partition, records: RecordSet::new(vec![wire]) });
     }
-    let request = ProduceRequest {
+    Ok(ProduceRequest {
         timeout_ms: shared.config.request_timeout.as_millis().min(i32::MAX as u128) as i32,
         topics: vec![TopicProduceData { name: shared.topic.clone(), partitions: entries }],
         ..ProduceRequest::default()
-    };
-    let permit = match in_flight.clone().acquire_owned().await {
-        Ok(permit) => permit,
-        Err(_) => return,
-    };
-    // Writing is retried (a new leader connection each time); once written,
-    // the outcome is whatever the cluster answers.
+    })
+}
+
+/// The connection to the partition's current leader: a few attempts.
+async fn leader_connection(shared: &Shared, partition: u32) -> Result<Arc<Connection>> {
     let mut last_error = ClientError::Closed;
-    let mut pending = None;
     for attempt in 0..3u32 {
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
         }
         match shared.client.leader(&shared.topic, partition).await {
-            Ok(connection) => match connection.send(&request).await {
-                Ok(p) => {
-                    pending = Some(p);
-                    break;
-                }
-                Err(e) => last_error = e,
-            },
+            Ok(connection) => return Ok(connection),
             Err(e) => last_error = e,
         }
     }
-    let Some(pending) = pending else {
-        for batch in &batches {
-            shared.resolve(batch, Err(last_error.clone()));
+    Err(last_error)
+}
+
+/// Writes `request` to the partition's leader; returns the pending answer.
+async fn write_request(
+    shared: &Shared,
+    partition: u32,
+    request: &ProduceRequest,
+    current: &mut Option<Arc<Connection>>,
+) -> Result<PendingResponse<ProduceResponse>> {
+    let connection = leader_connection(shared, partition).await?;
+    *current = Some(connection.clone());
+    connection.send(request).await
+}
+
+/// Each batch's result from the answer to the request carrying them.
+fn results_of(shared: &Shared, partition: u32, batches: &[OpenBatch], response: Result<ProduceResponse>) -> Vec<Result<i64>> {
+    match response {
+        Ok(response) => {
+            let mut entries = response.responses.into_iter().flat_map(|t| t.partitions);
+            batches
+                .iter()
+                .map(|_| match entries.next() {
+                    Some(entry) if entry.error_code == ErrorCode::None => Ok(entry.base_offset),
+                    Some(entry) => {
+                        Err(ClientError::from_code(entry.error_code, &shared.topic, format!("producing to {}-{partition}", shared.topic)))
+                    }
+                    None => Err(ClientError::Protocol("the produce response has fewer entries than the request".into())),
+                })
+                .collect()
         }
-        return;
+        Err(e) => batches.iter().map(|_| Err(e.clone())).collect(),
+    }
+}
+
+impl Shared {
+    /// Settles one batch's attempt: done, or (at-least-once, a retriable
+    /// error, within the policy) queued to go again.
+    fn settle(&self, partition: u32, mut batch: OpenBatch, result: Result<i64>) {
+        if let (Err(e), DeliverySemantic::AtLeastOnce(policy)) = (&result, self.config.delivery) {
+            let first_sent = *batch.first_sent.get_or_insert_with(Instant::now);
+            if e.is_retriable() && batch.failures < policy.max_retries && first_sent.elapsed() < policy.timeout {
+                batch.failures += 1;
+                let queue = &self.queues[partition as usize];
+                let mut state = lock(&queue.state);
+                let at = state.retry.partition_point(|b| b.seq < batch.seq);
+                state.retry.insert(at, batch);
+                drop(state);
+                queue.wake.notify_one();
+                return;
+            }
+        }
+        self.resolve(&batch, result);
+    }
+}
+
+/// Sends the batches to retry in one request, after the backoff their
+/// failures call for, and settles them from the answer (retriable failures
+/// queue them again).
+async fn retry_batches(shared: &Arc<Shared>, partition: u32, batches: Vec<OpenBatch>, current: &mut Option<Arc<Connection>>) {
+    if let DeliverySemantic::AtLeastOnce(policy) = shared.config.delivery {
+        let failures = batches.iter().map(|b| b.failures).max().unwrap_or(1).max(1);
+        let backoff = policy.initial_backoff.saturating_mul(1 << (failures - 1).min(20)).min(policy.max_backoff);
+        tokio::time::sleep(backoff).await;
+    }
+    let response = match produce_request(shared, partition, &batches) {
+        Err(e) => Err(e),
+        Ok(request) => match write_request(shared, partition, &request, current).await {
+            Ok(pending) => pending.wait(shared.config.request_timeout).await,
+            Err(e) => Err(e),
+        },
+    };
+    let results = results_of(shared, partition, &batches, response);
+    for (batch, result) in batches.into_iter().zip(results) {
+        shared.settle(partition, batch, result);
+    }
+}
+
+/// Sends `batches` in one Produce request (one entry per batch) and settles
+/// them from the response, by position, in a task of their own so that
+/// further requests can go out meanwhile.
+///
+/// Requests of a partition go over one connection at a time: when the
+/// leader's connection changes (the leader moved, or a connection was
+/// re-made), everything in flight on the old one settles first, and any of
+/// it that failed goes again before these batches. So a move or a dropped
+/// connection never lets a newer batch land before an older one.
+async fn send_batches(
+    shared: &Arc<Shared>,
+    partition: u32,
+    mut batches: Vec<OpenBatch>,
+    in_flight: &Arc<Semaphore>,
+    current: &mut Option<Arc<Connection>>,
+) {
+    let request = match produce_request(shared, partition, &batches) {
+        Ok(request) => request,
+        Err(error) => {
+            for batch in &batches {
+                shared.resolve(batch, Err(error.clone()));
+            }
+            return;
+        }
+    };
+    let now = Instant::now();
+    for batch in &mut batches {
+        batch.first_sent.get_or_insert(now);
+    }
+    let connection = match leader_connection(shared, partition).await {
+        Ok(connection) => connection,
+        Err(e) => {
+            for batch in batches {
+                shared.settle(partition, batch, Err(e.clone()));
+            }
+            return;
+        }
+    };
+    if current.as_ref().is_some_and(|c| !Arc::ptr_eq(c, &connection)) {
+        let all = shared.config.max_in_flight as u32;
+        let Ok(drained) = in_flight.acquire_many(all).await else { return };
+        drop(drained);
+        let queue = &shared.queues[partition as usize];
+        let mut state = lock(&queue.state);
+        if !state.retry.is_empty() {
+            // Older batches must go first: these join them, in order.
+            for batch in batches {
+                let at = state.retry.partition_point(|b| b.seq < batch.seq);
+                state.retry.insert(at, batch);
+            }
+            return;
+        }
+    }
+    *current = Some(connection.clone());
+    let permit = match in_flight.clone().acquire_owned().await {
+        Ok(permit) => permit,
+        Err(_) => return,
+    };
+    let pending = match connection.send(&request).await {
+        Ok(pending) => pending,
+        Err(e) => {
+            drop(permit);
+            for batch in batches {
+                shared.settle(partition, batch, Err(e.clone()));
+            }
+            return;
+        }
     };
     let shared = shared.clone();
     let timeout = shared.config.request_timeout;
     tokio::spawn(async move {
-        let _permit = permit;
         let response = pending.wait(timeout).await;
-        let results: Vec<_> = match response {
-            Ok(response) => {
-                let mut entries = response.responses.into_iter().flat_map(|t| t.partitions);
-                batches
-                    .iter()
-                    .map(|_| match entries.next() {
-                        Some(entry) if entry.error_code == ErrorCode::None => Ok(entry.base_offset),
-                        Some(entry) => Err(ClientError::from_code(entry.error_code, &shared.topic, format!("producing to {}-{partition}", shared.topic))),
-                        None => Err(ClientError::Protocol("the produce response has fewer entries than the request".into())),
-                    })
-                    .collect()
-            }
-            Err(e) => batches.iter().map(|_| Err(e.clone())).collect(),
-        };
-        for (batch, result) in batches.iter().zip(results) {
-            shared.resolve(batch, result);
+        let results = results_of(&shared, partition, &batches, response);
+        // Failed batches are queued for retry before the permit goes, so the
+        // dispatcher sees them before it sends anything newer.
+        for (batch, result) in batches.into_iter().zip(results) {
+            shared.settle(partition, batch, result);
         }
+        drop(permit);
     });
 }

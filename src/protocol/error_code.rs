@@ -81,7 +81,8 @@ macro_rules! error_codes {
                 }
             }
 
-            fn unit_from_tag(tag: i16) -> Option<Self> {
+            /// The code without fields whose tag is `tag`, if there is one.
+            pub fn unit_from_tag(tag: i16) -> Option<Self> {
                 match tag {
                     0 => Some(ErrorCode::None),
                     $( $utag => Some(ErrorCode::$unit), )*

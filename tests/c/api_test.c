@@ -1475,8 +1475,11 @@ static void test_deleted_topic(struct fluvio_client *client) {
 static void test_cluster_gone(void) {
     struct fluvio_local_cluster *cluster = NULL;
     struct fluvio_client *client = NULL, *late = NULL;
-    struct fluvio_producer *producer;
-    struct fluvio_stream *stream;
+    struct fluvio_producer_config *producer_config = fluvio_producer_config_new();
+    struct fluvio_consumer_config *consumer_config = fluvio_consumer_config_new();
+    struct fluvio_consumer *consumer = NULL;
+    struct fluvio_producer *producer = NULL;
+    struct fluvio_stream *stream = NULL;
     struct fluvio_record *record = NULL;
     char endpoint[64];
 
@@ -1486,12 +1489,21 @@ static void test_cluster_gone(void) {
     snprintf(endpoint, sizeof endpoint, "%s", fluvio_local_cluster_endpoint(cluster));
     CHECK_OK(fluvio_connect(endpoint, &client));
     CHECK_OK(fluvio_topic_create(client, "lost", 1, 1));
-    producer = PRODUCER(client, "lost", 600000); /* only flushes send */
-    stream = OPEN_STREAM(client, "lost", 0, fluvio_offset_end());
+    /* Only flushes send; a short retry policy. */
+    CHECK_OK(fluvio_producer_config_set_linger_ms(producer_config, 600000));
+    CHECK_OK(fluvio_producer_config_set_retry(producer_config, 3, 20, 100, 2000));
+    CHECK_OK(fluvio_topic_producer(client, "lost", producer_config, &producer));
+    fluvio_producer_config_free(producer_config);
+    /* The stream rides through failures for 300 ms, then reports them. */
+    CHECK_OK(fluvio_consumer_config_set_reconnect_timeout_ms(consumer_config, 300));
+    CHECK_OK(fluvio_consumer_with_config(client, "lost", consumer_config, &consumer));
+    fluvio_consumer_config_free(consumer_config);
+    CHECK_OK(fluvio_consumer_stream(consumer, fluvio_offset_end(), &stream));
+    fluvio_consumer_free(consumer);
     SEND_STR(producer, "never-delivered");
     CHECK_OK(fluvio_local_cluster_stop(cluster));
 
-    /* The stream ends with the connection, then stays ended. */
+    /* The stream retries, then ends with the connection, then stays ended. */
     CHECK_STATUS(fluvio_stream_next(stream, WAIT_MS, &record), FLUVIO_ERR_CONNECTION);
     CHECK(record == NULL);
     CHECK_STATUS(fluvio_stream_next(stream, WAIT_MS, &record), FLUVIO_ERR_CLOSED);
@@ -1500,8 +1512,8 @@ static void test_cluster_gone(void) {
     CHECK_STATUS(fluvio_stream_next(stream, 0, &record), FLUVIO_ERR_CLOSED);
     CHECK(record == NULL);
     fluvio_stream_free(stream);
-    /* The batch is retried (reconnecting) for at least 300 ms before it
-     * fails: short flushes time out, then flush reports the failure once. */
+    /* The batch is retried (reconnecting) before it fails: short flushes
+     * time out, then flush reports the failure once. */
     CHECK_ERR(fluvio_flush_timeout(producer, 0), FLUVIO_ERR_TIMEOUT, "not acknowledged");
     CHECK_ERR(fluvio_flush_timeout(producer, 50), FLUVIO_ERR_TIMEOUT, "not acknowledged");
     CHECK_STATUS(fluvio_flush(producer), FLUVIO_ERR_CONNECTION);
@@ -1512,6 +1524,110 @@ static void test_cluster_gone(void) {
     CHECK_ERR(fluvio_connect(endpoint, &late), FLUVIO_ERR_CONNECTION, endpoint);
     CHECK(late == NULL);
     printf("cluster gone ok\n");
+}
+
+/* ------------------------------------------------------------------ faults */
+
+/* Reads `count` records and checks their offsets continue at `*next`. */
+static void expect_offsets_at(const char *file, int line, struct fluvio_stream *stream, int count, int64_t *next) {
+    int i;
+    for (i = 0; i < count; i++) {
+        struct fluvio_record *record = next_at(file, line, stream);
+        if (fluvio_record_offset(record) != *next) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "offset %lld, expected %lld", (long long)fluvio_record_offset(record), (long long)*next);
+            check_failed(file, line, "no gap, no repeat", FLUVIO_OK, detail);
+        }
+        (*next)++;
+        fluvio_record_free(record);
+    }
+}
+#define EXPECT_OFFSETS(stream, count, next) expect_offsets_at(__FILE__, __LINE__, stream, count, next)
+
+static void send_ten(struct fluvio_producer *producer) {
+    int i;
+    for (i = 0; i < 10; i++) {
+        SEND_STR(producer, "fault");
+    }
+}
+
+/* The test aids of the embedded cluster, and a producer and a stream riding
+ * through what they inject. */
+static void test_faults(struct fluvio_local_cluster *cluster, struct fluvio_client *client) {
+    struct fluvio_producer_config *config = fluvio_producer_config_new();
+    struct fluvio_producer *patient, *hasty = NULL;
+    struct fluvio_stream *stream;
+    int64_t next = 0;
+
+    /* Misuse of the test aids and of the new settings. */
+    CHECK_ERR(fluvio_local_cluster_stop_spu(NULL, 5001), FLUVIO_ERR_INVALID_ARGUMENT, "cluster");
+    CHECK_ERR(fluvio_local_cluster_stop_spu(cluster, 42), FLUVIO_ERR_INVALID_ARGUMENT, "no SPU 42");
+    CHECK_ERR(fluvio_local_cluster_start_spu(cluster, 5003), FLUVIO_ERR_INVALID_ARGUMENT, "no SPU 5003");
+    CHECK_ERR(fluvio_local_cluster_drop_connections(NULL), FLUVIO_ERR_INVALID_ARGUMENT, "cluster");
+    CHECK_ERR(fluvio_local_cluster_move_leader(cluster, "api-nothing", 0, 5001), FLUVIO_ERR_INVALID_ARGUMENT, "api-nothing");
+    CHECK_ERR(fluvio_local_cluster_move_leader(cluster, NULL, 0, 5001), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_local_cluster_fail_next_produces(cluster, 1, 12345), FLUVIO_ERR_INVALID_ARGUMENT, "12345");
+    CHECK_ERR(fluvio_local_cluster_fail_next_produces(cluster, 1, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 is not");
+    CHECK_ERR(fluvio_producer_config_set_delivery(config, 7), FLUVIO_ERR_INVALID_ARGUMENT, "7");
+    CHECK_ERR(fluvio_producer_config_set_delivery(NULL, FLUVIO_DELIVERY_AT_MOST_ONCE), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_producer_config_set_retry(config, 3, 0, 10, 100), FLUVIO_ERR_INVALID_ARGUMENT, "backoff");
+    CHECK_ERR(fluvio_producer_config_set_retry(config, 3, 20, 10, 100), FLUVIO_ERR_INVALID_ARGUMENT, "backoff");
+    CHECK_ERR(fluvio_producer_config_set_retry(config, 3, 10, 20, 0), FLUVIO_ERR_INVALID_ARGUMENT, "timeout");
+    CHECK_ERR(fluvio_producer_config_set_max_in_flight(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 requests");
+    CHECK_ERR(fluvio_producer_config_set_request_timeout_ms(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 ms");
+    CHECK_ERR(fluvio_consumer_config_set_reconnect_timeout_ms(NULL, 5), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+
+    CHECK_OK(fluvio_topic_create(client, "api-faults", 1, 1));
+    CHECK_OK(fluvio_local_cluster_move_leader(cluster, "api-faults", 0, 5001));
+    CHECK_OK(fluvio_producer_config_set_linger_ms(config, 0));
+    CHECK_OK(fluvio_producer_config_set_max_in_flight(config, 1));
+    CHECK_OK(fluvio_producer_config_set_request_timeout_ms(config, 5000));
+    CHECK_OK(fluvio_producer_config_set_retry(config, 50, 10, 200, 20000));
+    CHECK_OK(fluvio_topic_producer(client, "api-faults", config, &patient));
+    CHECK_OK(fluvio_producer_config_set_delivery(config, FLUVIO_DELIVERY_AT_MOST_ONCE));
+    CHECK_OK(fluvio_topic_producer(client, "api-faults", config, &hasty));
+    fluvio_producer_config_free(config);
+    stream = OPEN_STREAM(client, "api-faults", 0, fluvio_offset_beginning());
+
+    send_ten(patient);
+    CHECK_OK(fluvio_flush(patient));
+    EXPECT_OFFSETS(stream, 10, &next);
+    /* Every connection dropped: the producer and the stream reconnect. */
+    CHECK_OK(fluvio_local_cluster_drop_connections(cluster));
+    send_ten(patient);
+    CHECK_OK(fluvio_flush(patient));
+    EXPECT_OFFSETS(stream, 10, &next);
+    /* The leader moves: both follow it. */
+    CHECK_OK(fluvio_local_cluster_move_leader(cluster, "api-faults", 0, 5002));
+    send_ten(patient);
+    CHECK_OK(fluvio_flush(patient));
+    EXPECT_OFFSETS(stream, 10, &next);
+    /* Injected retriable failures: at-least-once retries them... */
+    CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 2, 6));
+    send_ten(patient);
+    CHECK_OK(fluvio_flush(patient));
+    EXPECT_OFFSETS(stream, 10, &next);
+    /* ...at-most-once loses the record and says so. */
+    CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 1, 6));
+    SEND_STR(hasty, "lost");
+    CHECK_ERR(fluvio_flush(hasty), FLUVIO_ERR_SERVER, "not the leader");
+    SEND_STR(hasty, "kept");
+    CHECK_OK(fluvio_flush(hasty));
+    EXPECT_OFFSETS(stream, 1, &next);
+    /* The leader's SPU away and back: the stream waits, then goes on. */
+    CHECK_OK(fluvio_local_cluster_stop_spu(cluster, 5002));
+    SEND_STR(patient, "while away");
+    CHECK_ERR(fluvio_flush_timeout(patient, 100), FLUVIO_ERR_TIMEOUT, "not acknowledged");
+    CHECK_OK(fluvio_local_cluster_start_spu(cluster, 5002));
+    CHECK_OK(fluvio_flush(patient));
+    EXPECT_OFFSETS(stream, 1, &next);
+    CHECK(next == 42);
+
+    fluvio_stream_free(stream);
+    fluvio_producer_free(patient);
+    fluvio_producer_free(hasty);
+    CHECK_OK(fluvio_topic_delete(client, "api-faults"));
+    printf("faults ok\n");
 }
 
 /* ------------------------------------------------------------------ threads */
@@ -1626,6 +1742,7 @@ int main(void) {
     test_stream_fd(client);
     test_deleted_topic(client);
     test_threads(client);
+    test_faults(cluster, client);
     test_tls_and_profiles();
     test_cluster_gone();
 

@@ -1,0 +1,148 @@
+//! Faults a test injects into a running embedded cluster, as librdkafka's
+//! mock cluster allows: an SPU that is down, connections dropped, a
+//! partition's leader moved (see `ClusterState::move_leader`), produce
+//! requests failing with a chosen error code or answered late.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::protocol::error_code::ErrorCode;
+
+/// The id the SC's listener goes by among the gates (SPU ids start at 5001).
+pub const SC_GATE: i32 = 0;
+
+/// What a listener's connections consult: while `down`, new connections are
+/// dropped as soon as they are accepted; a change of `kill` closes every
+/// open one.
+#[derive(Clone, Debug)]
+pub struct Gate {
+    down: Arc<AtomicBool>,
+    kill: watch::Receiver<u64>,
+}
+
+impl Gate {
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Acquire)
+    }
+
+    /// Resolves when the listener's open connections must close.
+    pub async fn killed(&self) {
+        let mut kill = self.kill.clone();
+        kill.borrow_and_update();
+        let _ = kill.changed().await;
+    }
+}
+
+#[derive(Debug)]
+struct GateControl {
+    down: Arc<AtomicBool>,
+    kill: watch::Sender<u64>,
+}
+
+/// Every fault switch of one cluster.
+#[derive(Debug, Default)]
+pub struct Faults {
+    gates: Mutex<HashMap<i32, GateControl>>,
+    /// The next N produce requests fail with this code (nothing appended).
+    failing_produces: Mutex<Option<(u32, ErrorCode)>>,
+    /// Produce requests are answered this late (after appending).
+    produce_delay: Mutex<Duration>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Faults {
+    /// The gate of listener `id` (`SC_GATE` or an SPU id), made on first use.
+    pub fn gate(&self, id: i32) -> Gate {
+        let mut gates = lock(&self.gates);
+        let control = gates
+            .entry(id)
+            .or_insert_with(|| GateControl { down: Arc::new(AtomicBool::new(false)), kill: watch::channel(0).0 });
+        Gate { down: control.down.clone(), kill: control.kill.subscribe() }
+    }
+
+    /// Takes listener `id` down (`true`: every connection dropped, new ones
+    /// refused) or brings it back.
+    pub fn set_down(&self, id: i32, down: bool) {
+        let gate = self.gate(id);
+        gate.down.store(down, Ordering::Release);
+        if down {
+            self.kill(id);
+        }
+    }
+
+    fn kill(&self, id: i32) {
+        if let Some(control) = lock(&self.gates).get(&id) {
+            control.kill.send_modify(|generation| *generation += 1);
+        }
+    }
+
+    /// Whether listener `id` is down. Checked before every request, so a
+    /// request read after `set_down` returned is never served, however soon
+    /// the connection's task notices the kill.
+    pub fn is_down(&self, id: i32) -> bool {
+        lock(&self.gates).get(&id).is_some_and(|control| control.down.load(Ordering::Acquire))
+    }
+
+    /// Closes every client connection of every listener (they stay up).
+    pub fn drop_connections(&self) {
+        let ids: Vec<i32> = lock(&self.gates).keys().copied().collect();
+        for id in ids {
+            self.kill(id);
+        }
+    }
+
+    pub fn fail_next_produces(&self, count: u32, code: ErrorCode) {
+        *lock(&self.failing_produces) = (count > 0).then_some((count, code));
+    }
+
+    /// The code the current produce request must fail with, if any.
+    pub fn take_produce_failure(&self) -> Option<ErrorCode> {
+        let mut failing = lock(&self.failing_produces);
+        let (remaining, code) = failing.as_mut()?;
+        let code = code.clone();
+        *remaining -= 1;
+        if *remaining == 0 {
+            *failing = None;
+        }
+        Some(code)
+    }
+
+    pub fn set_produce_delay(&self, delay: Duration) {
+        *lock(&self.produce_delay) = delay;
+    }
+
+    pub fn produce_delay(&self) -> Duration {
+        *lock(&self.produce_delay)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn set_down_kills_and_refuses() {
+        let faults = Faults::default();
+        let gate = faults.gate(5001);
+        let other = faults.gate(5002);
+        assert!(!gate.is_down());
+        let killed = tokio::spawn({
+            let gate = gate.clone();
+            async move { gate.killed().await }
+        });
+        tokio::task::yield_now().await;
+        faults.set_down(5001, true);
+        tokio::time::timeout(Duration::from_secs(5), killed).await.expect("killed in time").unwrap();
+        assert!(gate.is_down());
+        assert!(!other.is_down());
+        faults.set_down(5001, false);
+        assert!(!gate.is_down());
+    }
+}
