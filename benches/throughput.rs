@@ -16,7 +16,7 @@
 //! the official client is this same binary started as
 //! `throughput official <mode> name=value...` (module `official` below),
 //! used the way its documentation shows. Each process reports one `RESULT`
-//! line (times, and its peak RSS from getrusage). Both clients send the same
+//! line (times, and its peak RSS: VmHWM). Both clients send the same
 //! bytes (log-line-like values; checksums compared). The driver prints the
 //! settings and one table, plain text and markdown, and writes the markdown
 //! to `target/<profile>/throughput.md`.
@@ -82,14 +82,16 @@ fn make_values(size: usize) -> (Vec<Vec<u8>>, u64) {
     (values, hash)
 }
 
-/// Peak resident set size of this process, in KiB.
+/// Peak resident set size of this process, in KiB: VmHWM, as `peak_rss_kb`
+/// in benches/c/common.h (which says why not getrusage).
 fn peak_rss_kb() -> i64 {
-    // SAFETY: getrusage writes into the zeroed struct we pass.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage.ru_maxrss
-    }
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line["VmHWM:".len()..].trim().trim_end_matches("kB").trim().parse().ok()
+        })
+        .unwrap_or(-1)
 }
 
 // ---------------------------------------------------------------------------
@@ -514,6 +516,7 @@ async fn driver(quick: bool) {
         "matrix: 100 B and 4 KiB records, 1 and 4 partitions, every codec; ours with send and with send_batch, each against the official send".into(),
         "consumers (both): partition 0 from the beginning, default fetch size, timed from opening the stream to the last record".into(),
         format!("buffered next: pause {PAUSE_MS} ms, then take what is ready without waiting; only those drains timed"),
+        "peak RSS: VmHWM of each client process (its own process), read at its end".into(),
         "MB/s: 10^6 bytes of record values per second; MiB: 2^20 bytes".into(),
         "ours vs official: how many times better ours is (ours/official for rates, official/ours for times and memory)".into(),
         format!("run time: {:.0} s", total.as_secs_f64()),

@@ -53,11 +53,25 @@ static inline void sleep_ms(long ms) {
     nanosleep(&ts, NULL);
 }
 
-/* Peak resident set size of this process, in KiB. */
+/* Peak resident set size of this process, in KiB: VmHWM of /proc/self/status.
+ * Not getrusage's ru_maxrss: Linux carries that over exec from the image the
+ * process replaced, and a process spawned with vfork (as Rust's Command
+ * does) replaces its parent's: the driver's own peak would floor every
+ * child's. */
 static inline long peak_rss_kb(void) {
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss;
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (status != NULL && fgets(line, sizeof line, status) != NULL) {
+        if (strncmp(line, "VmHWM:", 6) == 0) kb = atol(line + 6);
+    }
+    if (status != NULL) fclose(status);
+    if (kb < 0) {
+        struct rusage usage;
+        getrusage(RUSAGE_SELF, &usage);
+        kb = usage.ru_maxrss;
+    }
+    return kb;
 }
 
 static inline fluvio_compression codec_of(const char *name) {
