@@ -1250,6 +1250,18 @@ enum fluvio_status fluvio_local_cluster_fail_next_produces(struct fluvio_local_c
                                                            int16_t error_code);
 
 /**
+ * Test aid: produce requests are answered `delay_ms` late (0: on time
+ * again), to see requests time out while a cluster is slow.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster.
+ *
+ * # Safety
+ * `cluster` must be NULL or a live cluster.
+ */
+enum fluvio_status fluvio_local_cluster_set_produce_delay_ms(struct fluvio_local_cluster *cluster,
+                                                             uint32_t delay_ms);
+
+/**
  * Creates producer settings with the defaults: batch size 16384 bytes,
  * linger 100 ms (the current official clients default to 0 ms), no
  * compression, the SipHash round-robin partitioner (keyed records land on

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
-use super::util::{c_str, write_out};
+use super::util::{c_str, write_out, with_config_object};
 use crate::client::{Client, ClientConfig, Pem, TlsPolicy, DEFAULT_ENDPOINT};
 
 /// Connection settings for `fluvio_connect_with_config`. Created by
@@ -59,15 +59,9 @@ pub unsafe extern "C" fn fluvio_client_config_free(config: *mut fluvio_client_co
 ///
 /// # Safety
 /// `config` must be NULL or a live configuration not used by another thread.
-unsafe fn with_client_config(
-    config: *mut fluvio_client_config,
-    f: impl FnOnce(&mut ClientConfig) -> Result<(), FfiError>,
-) -> fluvio_status {
-    ffi_guard(|| {
-        // SAFETY: NULL-checked; live and unshared per the contract.
-        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
-        f(&mut config.config)
-    })
+unsafe fn with_client_config(config: *mut fluvio_client_config, f: impl FnOnce(&mut ClientConfig) -> Result<(), FfiError>) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe { with_config_object(config, |c| f(&mut c.config)) }
 }
 
 /// A PEM argument: inline text when it starts with "-----BEGIN", else a path.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
-use super::util::{c_str, handle, timeout, write_out};
+use super::util::{c_str, handle, timeout, write_out, with_config_object};
 use crate::client::{Client, ClientError};
 use crate::consumer::{next_within, ConsumerRecord, Offset, OffsetStrategy, RecordStream, StreamConfig};
 
@@ -206,11 +206,8 @@ unsafe fn with_consumer_config(
     config: *mut fluvio_consumer_config,
     f: impl FnOnce(&mut fluvio_consumer_config) -> Result<(), FfiError>,
 ) -> fluvio_status {
-    ffi_guard(|| {
-        // SAFETY: NULL-checked; live and unshared per the contract.
-        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
-        f(config)
-    })
+    // SAFETY: per the contract.
+    unsafe { with_config_object(config, f) }
 }
 
 /// Names the consumer (`consumer_id`, copied; NULL removes the name). A

@@ -394,3 +394,21 @@ pub unsafe extern "C" fn fluvio_local_cluster_fail_next_produces(
         })
     }
 }
+
+/// Test aid: produce requests are answered `delay_ms` late (0: on time
+/// again), to see requests time out while a cluster is slow.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster.
+///
+/// # Safety
+/// `cluster` must be NULL or a live cluster.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_cluster_set_produce_delay_ms(cluster: *mut fluvio_local_cluster, delay_ms: u32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_cluster(cluster, |c| {
+            c.set_produce_delay(std::time::Duration::from_millis(delay_ms.into()));
+            Ok(())
+        })
+    }
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
-use super::util::{bytes, c_str, handle, timeout, write_out};
+use super::util::{bytes, c_str, handle, timeout, write_out, with_config_object};
 use crate::producer::{DeliveryHandle, DeliverySemantic, Partitioner, Producer, ProducerConfig, RetryPolicy};
 use crate::protocol::Compression;
 
@@ -117,11 +117,8 @@ unsafe fn with_config(
     config: *mut fluvio_producer_config,
     f: impl FnOnce(&mut ProducerConfig) -> Result<(), FfiError>,
 ) -> fluvio_status {
-    ffi_guard(|| {
-        // SAFETY: NULL-checked; live and unshared per the contract.
-        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
-        f(&mut config.config)
-    })
+    // SAFETY: per the contract.
+    unsafe { with_config_object(config, |c| f(&mut c.config)) }
 }
 
 /// Sets the batch size: a partition's batch is sent once its uncompressed

@@ -45,6 +45,19 @@ pub(crate) unsafe fn handle<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, F
     unsafe { ptr.as_ref() }.ok_or_else(|| FfiError::invalid(format!("{what} is NULL")))
 }
 
+/// Runs `f` on a settings object (a `*_config`) that must not be NULL,
+/// behind the panic boundary.
+///
+/// # Safety
+/// `config` must be NULL or a live object not used by another thread.
+pub(crate) unsafe fn with_config_object<T>(config: *mut T, f: impl FnOnce(&mut T) -> Result<(), FfiError>) -> fluvio_status {
+    super::error::ffi_guard(|| {
+        // SAFETY: NULL-checked; live and unshared per the contract.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        f(config)
+    })
+}
+
 /// Writes an out-parameter after checking it is not NULL.
 ///
 /// # Safety

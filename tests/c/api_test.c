@@ -1622,6 +1622,19 @@ static void test_faults(struct fluvio_local_cluster *cluster, struct fluvio_clie
     CHECK_OK(fluvio_flush(patient));
     EXPECT_OFFSETS(stream, 1, &next);
     CHECK(next == 42);
+    /* Answers later than the request timeout: at-most-once reports a timeout. */
+    CHECK_ERR(fluvio_local_cluster_set_produce_delay_ms(NULL, 10), FLUVIO_ERR_INVALID_ARGUMENT, "cluster");
+    CHECK_OK(fluvio_local_cluster_set_produce_delay_ms(cluster, 800));
+    config = fluvio_producer_config_new();
+    CHECK_OK(fluvio_producer_config_set_linger_ms(config, 0));
+    CHECK_OK(fluvio_producer_config_set_request_timeout_ms(config, 100));
+    CHECK_OK(fluvio_producer_config_set_delivery(config, FLUVIO_DELIVERY_AT_MOST_ONCE));
+    fluvio_producer_free(hasty);
+    CHECK_OK(fluvio_topic_producer(client, "api-faults", config, &hasty));
+    fluvio_producer_config_free(config);
+    SEND_STR(hasty, "late");
+    CHECK_ERR(fluvio_flush(hasty), FLUVIO_ERR_TIMEOUT, "no answer");
+    CHECK_OK(fluvio_local_cluster_set_produce_delay_ms(cluster, 0));
 
     fluvio_stream_free(stream);
     fluvio_producer_free(patient);
