@@ -265,7 +265,7 @@ async fn the_client_rides_through_a_cluster_killed_and_restarted() {
     let handles = send_range(&producer, 0..HALF, None);
     tokio::task::block_in_place(|| producer.flush(WAIT)).unwrap();
     all_delivered(handles);
-    let mut got = take_in_order(&mut stream, HALF, &mut next_offset).await;
+    let got = take_in_order(&mut stream, HALF, &mut next_offset).await;
 
     server.kill_9();
     let killed = Instant::now();
