@@ -638,7 +638,9 @@ impl PartitionSession {
         let mut records = Vec::new();
         for batch in &set.batches {
             let decoded = batch.decode_records(MAX_DECOMPRESSED)?;
-            for (i, record) in decoded.records.iter().enumerate() {
+            let whole = decoded.complete && (decoded.records.len() as i64) >= batch.record_count();
+            // Moved out, not cloned: this is the consumer's hot path.
+            for (i, record) in decoded.records.into_iter().enumerate() {
                 let offset = batch.base_offset + i as i64;
                 if offset < self.next {
                     continue;
@@ -647,16 +649,11 @@ impl PartitionSession {
                     // A non-continuous stream delivers nothing produced after it opened.
                     return Ok((records, false));
                 }
-                records.push(ConsumerRecord {
-                    partition: self.partition,
-                    offset,
-                    timestamp: batch.record_timestamp(record),
-                    key: record.key.clone(),
-                    value: record.value.clone(),
-                });
+                let timestamp = batch.record_timestamp(&record);
+                records.push(ConsumerRecord { partition: self.partition, offset, timestamp, key: record.key, value: record.value });
                 self.next = offset + 1;
             }
-            if !decoded.complete || (decoded.records.len() as i64) < batch.record_count() {
+            if !whole {
                 return Ok((records, true));
             }
             self.next = self.next.max(batch.next_offset());

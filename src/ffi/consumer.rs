@@ -73,8 +73,38 @@ pub struct fluvio_consumer {
 pub struct fluvio_stream {
     stream: Mutex<RecordStream>,
     /// Readable while records wait (see `fluvio_stream_fd`).
-    ready_read: OwnedFd,
-    ready_write: Arc<OwnedFd>,
+    readiness: Arc<Readiness>,
+}
+
+/// The readiness descriptor's two ends, holding one byte exactly while
+/// records wait. The byte is written when records start waiting and read
+/// when none are left, so reading a buffered stream costs no system call.
+struct Readiness {
+    read: OwnedFd,
+    write: OwnedFd,
+    /// Whether the byte is in the socket; the lock also keeps the byte
+    /// and the flag in step between the runtime and the reading thread.
+    signaled: Mutex<bool>,
+}
+
+impl Readiness {
+    /// Records wait: make the descriptor readable (once).
+    fn raise(&self) {
+        let mut signaled = self.signaled.lock().unwrap_or_else(|p| p.into_inner());
+        if !*signaled {
+            signal(&self.write);
+            *signaled = true;
+        }
+    }
+
+    /// None wait any more: make it unreadable.
+    fn lower(&self) {
+        let mut signaled = self.signaled.lock().unwrap_or_else(|p| p.into_inner());
+        if *signaled {
+            drain(&self.read);
+            *signaled = false;
+        }
+    }
 }
 
 /// A consumed record, owned by the caller until `fluvio_record_free`. Any
@@ -490,11 +520,11 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
             return Err(FfiError::invalid("out is NULL"));
         }
         let offset = to_offset(offset)?;
-        let (ready_read, ready_write) = ready_pair()?;
-        let ready_write = Arc::new(ready_write);
+        let (read, write) = ready_pair()?;
+        let readiness = Arc::new(Readiness { read, write, signaled: Mutex::new(false) });
         let on_ready = {
-            let fd = ready_write.clone();
-            Arc::new(move || signal(&fd)) as Arc<dyn Fn() + Send + Sync>
+            let readiness = readiness.clone();
+            Arc::new(move || readiness.raise()) as Arc<dyn Fn() + Send + Sync>
         };
         let stream = block_on(async {
             let partitions: Vec<u32> = if consumer.partitions.is_empty() {
@@ -504,7 +534,7 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
             };
             RecordStream::open(&consumer.client, &consumer.topic, &partitions, offset, consumer.config.clone(), Some(on_ready)).await
         })??;
-        let stream = fluvio_stream { stream: Mutex::new(stream), ready_read, ready_write };
+        let stream = fluvio_stream { stream: Mutex::new(stream), readiness };
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(stream)), "out") }
     })
@@ -540,11 +570,13 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
             None if timeout_ms == 0 => Some(Err(ClientError::Timeout("no record waiting".into()))),
             None => block_on(next_within(&mut records, timeout(timeout_ms)))?,
         };
-        // Nothing left to read: clear the readiness signal. Records queued
-        // meanwhile signal it again.
-        drain(&stream.ready_read);
-        if records.has_pending() {
-            signal(&stream.ready_write);
+        // Nothing left to read: clear the readiness signal (records queued
+        // meanwhile raise it again). While records remain: nothing to do.
+        if !records.has_pending() {
+            stream.readiness.lower();
+            if records.has_pending() {
+                stream.readiness.raise();
+            }
         }
         let record = match next {
             Some(Ok(record)) => record,
@@ -574,7 +606,7 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_stream_fd(stream: *const fluvio_stream) -> i32 {
     // SAFETY: NULL-checked; live per the contract.
-    unsafe { stream.as_ref() }.map_or(-1, |s| s.ready_read.as_raw_fd())
+    unsafe { stream.as_ref() }.map_or(-1, |s| s.readiness.read.as_raw_fd())
 }
 
 /// Marks every record `fluvio_stream_next` has handed out so far as

@@ -428,7 +428,8 @@ pub unsafe extern "C" fn fluvio_topic_producer(
 unsafe fn producer_ref<'a>(producer: *const fluvio_producer) -> Result<&'a Producer, FfiError> {
     // SAFETY: per the contract.
     let producer = unsafe { handle(producer, "producer")? };
-    producer.producer.as_ref().ok_or(FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "producer is closed"))
+    // ok_or_else: the error (and its string) is built only when needed.
+    producer.producer.as_ref().ok_or_else(|| FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "producer is closed"))
 }
 
 /// Sends a record: copies it into its partition's batch and returns without
