@@ -27,29 +27,27 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     $SUDO apt-get update -q && $SUDO apt-get install -y -q "${need_apt[@]}"
 fi
 
-# The official Python client, a peer of the embedded cluster in
-# tests/interop_python.rs: a venv of its own, reused while it has the version.
-PYTHON_VENV=target/python-venv
-FLUVIO_PYTHON_VERSION=0.21.0
-if ! "$PYTHON_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('fluvio') != '$FLUVIO_PYTHON_VERSION')" 2>/dev/null; then
-    echo "creating $PYTHON_VENV with fluvio==$FLUVIO_PYTHON_VERSION" >&2
-    rm -rf "$PYTHON_VENV"
-    python3 -m venv "$PYTHON_VENV"
-    "$PYTHON_VENV/bin/pip" install -q --disable-pip-version-check "fluvio==$FLUVIO_PYTHON_VERSION"
-fi
-export FLUVIO_TEST_PYTHON="$PWD/$PYTHON_VENV/bin/python"
+# A venv under target/ holding one pinned PyPI package, made (or remade)
+# unless it already has that version: pinned_venv DIR PACKAGE VERSION.
+pinned_venv() {
+    local dir=$1 package=$2 version=$3
+    if ! "$dir/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('$package') != '$version')" 2>/dev/null; then
+        echo "creating $dir with $package==$version" >&2
+        rm -rf "$dir"
+        python3 -m venv "$dir"
+        "$dir/bin/pip" install -q --disable-pip-version-check "$package==$version"
+    fi
+}
 
-# Zig for tests/packaging.rs: the PyPI build of the toolchain, pinned, in a
-# venv of its own (run as `python -m ziglang`).
-ZIG_VENV=target/zig-venv
-ZIGLANG_VERSION=0.14.1
-if ! "$ZIG_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('ziglang') != '$ZIGLANG_VERSION')" 2>/dev/null; then
-    echo "creating $ZIG_VENV with ziglang==$ZIGLANG_VERSION" >&2
-    rm -rf "$ZIG_VENV"
-    python3 -m venv "$ZIG_VENV"
-    "$ZIG_VENV/bin/pip" install -q --disable-pip-version-check "ziglang==$ZIGLANG_VERSION"
-fi
-export FLUVIO_TEST_ZIG_PYTHON="$PWD/$ZIG_VENV/bin/python"
+# The official Python client, a peer of the embedded cluster in
+# tests/interop_python.rs.
+pinned_venv target/python-venv fluvio 0.21.0
+export FLUVIO_TEST_PYTHON="$PWD/target/python-venv/bin/python"
+
+# Zig for tests/packaging.rs: the PyPI build of the toolchain (run as
+# `python -m ziglang`).
+pinned_venv target/zig-venv ziglang 0.14.1
+export FLUVIO_TEST_ZIG_PYTHON="$PWD/target/zig-venv/bin/python"
 FLUVIO_TEST_GO="$(command -v go)"
 FLUVIO_TEST_CMAKE="$(command -v cmake)"
 export FLUVIO_TEST_GO FLUVIO_TEST_CMAKE

@@ -6,9 +6,9 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use support::ServerProcess;
+use support::{assert_success, ServerProcess};
 
 /// Builds the examples into a fresh directory; returns it.
 fn build_examples(name: &str) -> PathBuf {
@@ -27,15 +27,6 @@ fn build_examples(name: &str) -> PathBuf {
     build_dir
 }
 
-fn assert_success(what: &str, output: &Output) {
-    assert!(
-        output.status.success(),
-        "{what} failed ({}):\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 /// Each example with its arguments, in the order the demo runs them.
 const EXAMPLES: [(&str, &[&str]); 8] = [

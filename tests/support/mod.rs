@@ -102,6 +102,17 @@ pub async fn official_produce(
     produced
 }
 
+/// Fails with `what`'s exit status and output unless it succeeded.
+pub fn assert_success(what: &str, output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The directory holding the `libfluvio.a` this test run links against:
 /// the test binary lives in target/<profile>/deps, the libraries one level up.
 pub fn library_dir() -> std::path::PathBuf {
