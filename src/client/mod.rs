@@ -233,9 +233,7 @@ impl Client {
     /// Deletes `consumer_id`'s stored offset in `topic`'s `partition`.
     pub async fn delete_consumer_offset(&self, consumer_id: &str, topic: &str, partition: u32) -> Result<()> {
         validate_topic_name(topic)?;
-        if consumer_id.is_empty() {
-            return Err(ClientError::InvalidArgument("consumer id is empty".into()));
-        }
+        validate_consumer_id(consumer_id)?;
         let request = DeleteConsumerOffsetRequest { replica_id: ReplicaKey::new(topic, partition), consumer_id: consumer_id.to_string() };
         let response = self.consumer_offset_leader().await?.request(&request, REQUEST_TIMEOUT).await?;
         match response.error_code {
@@ -355,6 +353,15 @@ fn status_result(name: &str, status: crate::protocol::sc::Status) -> Result<()> 
             Err(ClientError::Server { code, message: format!("topic '{name}': {message}") })
         }
     }
+}
+
+/// Rejects consumer ids the wire cannot carry (a String has an i16 length)
+/// and the empty one.
+pub fn validate_consumer_id(id: &str) -> Result<()> {
+    if id.is_empty() || id.len() > i16::MAX as usize {
+        return Err(ClientError::InvalidArgument(format!("consumer id must be 1 to 32767 bytes long, not {}", id.len())));
+    }
+    Ok(())
 }
 
 /// Rejects names the cluster would refuse, before a round trip.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::client::{Client, ClientError, Connection, Result, REQUEST_TIMEOUT};
+use crate::client::{validate_consumer_id, Client, ClientError, Connection, Result, REQUEST_TIMEOUT};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::RecordSet;
 use crate::protocol::spu::{
@@ -131,21 +131,20 @@ impl Default for StreamConfig {
 }
 
 impl StreamConfig {
-    fn validate(&self) -> Result<()> {
+    /// Refuses settings no stream can be opened with.
+    pub fn validate(&self) -> Result<()> {
         if self.max_bytes <= 0 {
             return Err(ClientError::InvalidArgument(format!("max bytes {} must be positive", self.max_bytes)));
         }
-        match &self.consumer_id {
-            Some(id) if id.is_empty() => Err(ClientError::InvalidArgument("consumer id is empty".into())),
-            Some(id) if id.len() > i16::MAX as usize => Err(ClientError::InvalidArgument("consumer id is too long".into())),
-            None if self.offset_strategy != OffsetStrategy::None => {
-                Err(ClientError::InvalidArgument("an offset strategy needs a consumer id".into()))
-            }
-            _ if self.offset_strategy == OffsetStrategy::Auto && self.offset_flush.is_zero() => {
-                Err(ClientError::InvalidArgument("the automatic flush period must be positive".into()))
-            }
-            _ => Ok(()),
+        if let Some(id) = &self.consumer_id {
+            validate_consumer_id(id)?;
+        } else if self.offset_strategy != OffsetStrategy::None {
+            return Err(ClientError::InvalidArgument("an offset strategy needs a consumer id".into()));
         }
+        if self.offset_strategy == OffsetStrategy::Auto && self.offset_flush.is_zero() {
+            return Err(ClientError::InvalidArgument("the automatic flush period must be positive".into()));
+        }
+        Ok(())
     }
 }
 
@@ -529,7 +528,12 @@ impl PartitionSession {
         let mut max_bytes = self.config.max_bytes.max(1);
         let mut backoff = RECONNECT_BACKOFF.0;
         loop {
-            let outcome = if self.is_done() { SessionEnd::Done } else { self.stream(&tx, &on_ready, &mut max_bytes).await };
+            let outcome = if self.is_done() {
+                SessionEnd::Done
+            } else {
+                // `stream` returns its early ends as `Err` only to use `?`.
+                self.stream(&tx, &on_ready, &mut max_bytes).await.unwrap_or_else(|end| end)
+            };
             backoff = self.next_backoff(backoff);
             match outcome {
                 SessionEnd::Reopen => {}
@@ -566,17 +570,6 @@ impl PartitionSession {
     /// Runs one StreamFetch until it must be reopened, is done, fails, or
     /// the reader went away.
     async fn stream(
-        &mut self,
-        tx: &mpsc::Sender<Result<Vec<ConsumerRecord>>>,
-        on_ready: &Option<Arc<dyn Fn() + Send + Sync>>,
-        max_bytes: &mut i32,
-    ) -> SessionEnd {
-        match self.stream_frames(tx, on_ready, max_bytes).await {
-            Ok(end) | Err(end) => end,
-        }
-    }
-
-    async fn stream_frames(
         &mut self,
         tx: &mpsc::Sender<Result<Vec<ConsumerRecord>>>,
         on_ready: &Option<Arc<dyn Fn() + Send + Sync>>,

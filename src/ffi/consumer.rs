@@ -10,7 +10,7 @@ use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
 use super::runtime::block_on;
 use super::util::{c_str, handle, timeout, write_out, with_config_object};
-use crate::client::{Client, ClientError};
+use crate::client::{validate_consumer_id, Client, ClientError};
 use crate::consumer::{next_within, ConsumerRecord, Offset, OffsetStrategy, RecordStream, StreamConfig};
 
 /// `fluvio_consumer`'s partition argument for "every partition of the topic".
@@ -270,9 +270,7 @@ pub unsafe extern "C" fn fluvio_consumer_config_set_consumer_id(
             }
             // SAFETY (the enclosing block): non-NULL and NUL-terminated per the contract.
             let id = c_str(consumer_id, "consumer_id")?;
-            if id.is_empty() || id.len() > i16::MAX as usize {
-                return Err(FfiError::invalid(format!("consumer id must be 1 to 32767 bytes long, not {}", id.len())));
-            }
+            validate_consumer_id(id)?;
             c.stream.consumer_id = Some(id.to_string());
             Ok(())
         })
@@ -445,9 +443,8 @@ pub unsafe extern "C" fn fluvio_consumer_with_config(
             Some(c) => (c.partitions.clone(), c.stream.clone()),
             None => (Vec::new(), StreamConfig::default()),
         };
-        if stream.offset_strategy != OffsetStrategy::None && stream.consumer_id.is_none() {
-            return Err(FfiError::invalid("an offset strategy needs a consumer id (fluvio_consumer_config_set_consumer_id)"));
-        }
+        // Refused here, where the settings are handed over, not at the first stream.
+        stream.validate()?;
         let consumer = new_consumer(client.client.clone(), topic, partitions, stream)?;
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(consumer)), "out") }

@@ -149,6 +149,14 @@ struct QueueState {
     next_seq: u64,
 }
 
+impl QueueState {
+    /// Queues `batch` to go again, in its place in the partition's order.
+    fn queue_retry(&mut self, batch: OpenBatch) {
+        let at = self.retry.partition_point(|b| b.seq < batch.seq);
+        self.retry.insert(at, batch);
+    }
+}
+
 struct PartitionQueue {
     state: Mutex<QueueState>,
     /// Signalled when ready batches are taken (room for senders).
@@ -372,6 +380,22 @@ fn topic_codec(algorithm: CompressionAlgorithm) -> Compression {
 }
 
 impl Shared {
+    /// Settles one batch's attempt: done, or (at-least-once, a retriable
+    /// error, within the policy) queued to go again.
+    fn settle(&self, partition: u32, mut batch: OpenBatch, result: Result<i64>) {
+        if let (Err(e), DeliverySemantic::AtLeastOnce(policy)) = (&result, self.config.delivery) {
+            let first_sent = *batch.first_sent.get_or_insert_with(Instant::now);
+            if e.is_retriable() && batch.failures < policy.max_retries && first_sent.elapsed() < policy.timeout {
+                batch.failures += 1;
+                let queue = &self.queues[partition as usize];
+                lock(&queue.state).queue_retry(batch);
+                queue.wake.notify_one();
+                return;
+            }
+        }
+        self.resolve(&batch, result);
+    }
+
     /// See `Producer::flush`.
     fn flush(&self, timeout: Duration) -> Result<()> {
         for queue in &self.queues {
@@ -528,26 +552,6 @@ fn results_of(shared: &Shared, partition: u32, batches: &[OpenBatch], response: 
     }
 }
 
-impl Shared {
-    /// Settles one batch's attempt: done, or (at-least-once, a retriable
-    /// error, within the policy) queued to go again.
-    fn settle(&self, partition: u32, mut batch: OpenBatch, result: Result<i64>) {
-        if let (Err(e), DeliverySemantic::AtLeastOnce(policy)) = (&result, self.config.delivery) {
-            let first_sent = *batch.first_sent.get_or_insert_with(Instant::now);
-            if e.is_retriable() && batch.failures < policy.max_retries && first_sent.elapsed() < policy.timeout {
-                batch.failures += 1;
-                let queue = &self.queues[partition as usize];
-                let mut state = lock(&queue.state);
-                let at = state.retry.partition_point(|b| b.seq < batch.seq);
-                state.retry.insert(at, batch);
-                drop(state);
-                queue.wake.notify_one();
-                return;
-            }
-        }
-        self.resolve(&batch, result);
-    }
-}
 
 /// Sends the batches to retry in one request, after the backoff their
 /// failures call for, and settles them from the answer (retriable failures
@@ -618,8 +622,7 @@ async fn send_batches(
         if !state.retry.is_empty() {
             // Older batches must go first: these join them, in order.
             for batch in batches {
-                let at = state.retry.partition_point(|b| b.seq < batch.seq);
-                state.retry.insert(at, batch);
+                state.queue_retry(batch);
             }
             return;
         }
