@@ -513,6 +513,22 @@ enum fluvio_status fluvio_client_config_set_client_id(struct fluvio_client_confi
                                                       const char *client_id);
 
 /**
+ * Sets how long an admin request (topic create, delete and list; consumer
+ * offset list and delete) waits for the cluster's answer, in milliseconds
+ * (default 60000). A connection to the SC that leaves a request unanswered
+ * that long is closed and replaced, so later requests do not queue behind
+ * it.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL config or a timeout that
+ * is not positive.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_client_config_set_request_timeout_ms(struct fluvio_client_config *config,
+                                                               int32_t timeout_ms);
+
+/**
  * Sets the TLS policy: FLUVIO_TLS_DISABLED, FLUVIO_TLS_ANONYMOUS or
  * FLUVIO_TLS_VERIFIED. Certificates and domain set before are kept where
  * the new policy uses them; what a policy needs but lacks is reported by

@@ -1,7 +1,8 @@
 //! Riding through failures, with the embedded cluster injecting them (as
 //! librdkafka's mock cluster does): an SPU restart, a leader moving, every
 //! connection dropped, the whole cluster killed with -9 and restarted,
-//! produce requests failing or answered late, an unreachable cluster.
+//! produce requests failing or answered late, an unreachable cluster, an SC
+//! that leaves a request unanswered, a replication factor it cannot meet.
 //! Every test counts records exactly; recovery times go to stderr.
 
 mod support;
@@ -9,7 +10,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use fluvio::client::{Client, ClientError};
+use fluvio::client::{Client, ClientConfig, ClientError};
 use fluvio::consumer::{ConsumerRecord, Offset, RecordStream, StreamConfig};
 use fluvio::local::LocalCluster;
 use fluvio::producer::{DeliveryHandle, DeliverySemantic, Producer, ProducerConfig, RetryPolicy};
@@ -421,3 +422,42 @@ async fn an_unreachable_cluster_fills_the_queue_not_the_memory() {
 }
 
 
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replication_factor_above_the_spu_count_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 2).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    // The real SC would take it and answer only after 90 s.
+    let refused = client.create_topic("too-replicated", 1, 3).await.unwrap_err();
+    assert!(matches!(&refused, ClientError::InvalidArgument(m) if m.contains("replication factor 3") && m.contains("has 2")), "{refused:?}");
+    assert!(client.list_topics().await.unwrap().is_empty(), "nothing was created");
+    client.create_topic("replicated", 1, 2).await.unwrap();
+    drop(client);
+    cluster.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_the_sc_never_answers_does_not_stall_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 1).await;
+    let config = ClientConfig { request_timeout: Duration::from_secs(1), ..ClientConfig::new(cluster.endpoint()) };
+    let client = Client::connect_with(&config).await.unwrap();
+    // As the real SC with a topic it cannot provision: no answer, and the
+    // connection is served no more.
+    cluster.stall_next_creates(1);
+    let stalled = client.create_topic("stalled", 1, 1).await.unwrap_err();
+    assert!(matches!(stalled, ClientError::Timeout(_)), "{stalled:?}");
+    // On the same client, the next request goes through a new connection.
+    let started = Instant::now();
+    client.create_topic("next", 1, 1).await.unwrap();
+    let names: Vec<String> = client.list_topics().await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["next"]);
+    eprintln!("stalled SC connection: the next create took {:?}", started.elapsed());
+    // The metadata watches moved to the new connection too.
+    let producer = Producer::new(&client, "next", ProducerConfig { linger: Duration::ZERO, ..ProducerConfig::default() }).await.unwrap();
+    tokio::task::block_in_place(|| producer.send(None, b"after the stall").unwrap().wait(Some(WAIT))).unwrap();
+    producer.close(WAIT).await.unwrap();
+    drop(client);
+    cluster.stop().await.unwrap();
+}

@@ -24,6 +24,9 @@ usage: fluvio-local --data-dir DIR [options]
   --retention-bytes N       keep at most about N bytes per partition (default: keep all)
   --cut-batches             cut the last batch of each fetch at max_bytes, as the
                             official SPU does (for testing clients)
+  --imitate-real-spu-sockets
+                            use sockets as the real SC and SPUs do: Nagle on,
+                            StreamFetch frames in two writes (for testing clients)
   --tls-cert FILE           serve TLS on the SC and every SPU with this PEM
                             certificate chain (needs --tls-key)
   --tls-key FILE            the PEM private key of --tls-cert
@@ -74,6 +77,7 @@ fn parse_args() -> Result<Args, String> {
             "--segment-bytes" => config.log.segment_bytes = number("--segment-bytes", value("--segment-bytes")?)?,
             "--retention-bytes" => config.log.retention_bytes = Some(number("--retention-bytes", value("--retention-bytes")?)?),
             "--cut-batches" => config.cut_batches = true,
+            "--imitate-real-spu-sockets" => config.imitate_real_spu_sockets = true,
             "--tls-cert" => tls_cert = Some(value("--tls-cert")?),
             "--tls-key" => tls_key = Some(value("--tls-key")?),
             "--tls-client-ca" => tls_client_ca = Some(value("--tls-client-ca")?),

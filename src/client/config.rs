@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -25,12 +26,20 @@ pub struct ClientConfig {
     pub tls: TlsPolicy,
     /// Sent in every request header.
     pub client_id: String,
+    /// How long an admin request (topics, consumer offsets) waits for the
+    /// cluster's answer.
+    pub request_timeout: Duration,
 }
 
 impl ClientConfig {
     /// Plain TCP to `endpoint`.
     pub fn new(endpoint: impl Into<String>) -> Self {
-        ClientConfig { endpoint: endpoint.into(), tls: TlsPolicy::Disabled, client_id: CLIENT_ID.to_string() }
+        ClientConfig {
+            endpoint: endpoint.into(),
+            tls: TlsPolicy::Disabled,
+            client_id: CLIENT_ID.to_string(),
+            request_timeout: super::REQUEST_TIMEOUT,
+        }
     }
 
     /// What `fluvio_connect(NULL)` uses, as the official clients: the
@@ -119,7 +128,7 @@ pub fn parse_profile(text: &str, profile: Option<&str>, path: &Path) -> Result<C
         },
     };
     let client_id = file.client_id.clone().filter(|id| !id.is_empty()).unwrap_or_else(|| CLIENT_ID.to_string());
-    Ok(ClientConfig { endpoint: cluster.endpoint.clone(), tls, client_id })
+    Ok(ClientConfig { tls, client_id, ..ClientConfig::new(cluster.endpoint.clone()) })
 }
 
 // The file's layout, as the official `fluvio` crate (0.50) reads and writes it.
@@ -244,7 +253,7 @@ tls = { tls_policy = "anonymous" }
     #[test]
     fn profiles_as_the_cli_writes_them() {
         let local = parse_profile(FILE, None, path()).unwrap();
-        assert_eq!(local, ClientConfig { endpoint: "127.0.0.1:9003".into(), tls: TlsPolicy::Disabled, client_id: "billing".into() });
+        assert_eq!(local, ClientConfig { client_id: "billing".into(), ..ClientConfig::new("127.0.0.1:9003") });
         let secure = parse_profile(FILE, Some("secure"), path()).unwrap();
         assert_eq!(
             secure.tls,

@@ -13,6 +13,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::{ClientError, Result};
+use super::quickack::QuickAck;
 use super::tls::{tls_hint, TlsConnector};
 use crate::protocol::api_versions::{ApiVersionsRequest, ApiVersionsResponse};
 use crate::protocol::codec::{Decode, Version};
@@ -73,6 +74,8 @@ pub struct Connection {
     closed: Arc<AtomicBool>,
     /// Notified once when the connection closes.
     on_close: Arc<tokio::sync::Notify>,
+    /// Tells the reader to close the connection (`close`).
+    close_requested: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -140,10 +143,10 @@ impl Connection {
             let (mut read, mut write): (ReadHalf, WriteHalf) = match &transport.tls {
                 None => {
                     let (read, write) = stream.into_split();
-                    (Box::new(read), Box::new(write))
+                    (Box::new(QuickAck(read)), Box::new(write))
                 }
                 Some(tls) => {
-                    let (read, write) = tokio::io::split(tls.connect(addr, stream).await?);
+                    let (read, write) = tokio::io::split(tls.connect(addr, QuickAck(stream)).await?);
                     (Box::new(read), Box::new(write))
                 }
             };
@@ -156,7 +159,15 @@ impl Connection {
         let waiters = Arc::new(Mutex::new(Waiters::default()));
         let closed = Arc::new(AtomicBool::new(false));
         let on_close = Arc::new(tokio::sync::Notify::new());
-        tokio::spawn(read_frames(addr.to_string(), read, waiters.clone(), closed.clone(), on_close.clone()));
+        let close_requested = Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(read_frames(
+            addr.to_string(),
+            read,
+            waiters.clone(),
+            closed.clone(),
+            on_close.clone(),
+            close_requested.clone(),
+        ));
         Ok(Arc::new(Connection {
             addr: addr.to_string(),
             client_id: transport.client_id.clone(),
@@ -167,7 +178,19 @@ impl Connection {
             versions,
             closed,
             on_close,
+            close_requested,
         }))
+    }
+
+    /// Closes the connection: whatever waits on it fails, and no request is
+    /// sent on it again. For a peer that stopped answering.
+    pub fn close(&self) {
+        let error = ClientError::Connection(format!("the connection to {} was closed: it stopped answering", self.addr));
+        // Closed for new requests at once; the reader fails those waiting.
+        lock(&self.waiters).closed.get_or_insert(error);
+        self.closed.store(true, Ordering::Release);
+        // notify_one keeps the wake-up if the reader is not waiting yet.
+        self.close_requested.notify_one();
     }
 
     pub fn addr(&self) -> &str {
@@ -300,6 +323,7 @@ async fn read_frames(
     waiters: Arc<Mutex<Waiters>>,
     closed: Arc<AtomicBool>,
     on_close: Arc<tokio::sync::Notify>,
+    close_requested: Arc<tokio::sync::Notify>,
 ) {
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let error = 'read: loop {
@@ -316,7 +340,12 @@ async fn read_frames(
             deliver(&waiters, id, body).await;
         }
         buf.reserve(64 * 1024);
-        match read.read_buf(&mut buf).await {
+        // read_buf is cancel-safe: nothing read is lost when close wins.
+        let read = tokio::select! {
+            read = read.read_buf(&mut buf) => read,
+            _ = close_requested.notified() => break ClientError::Connection(format!("the connection to {addr} was closed: it stopped answering")),
+        };
+        match read {
             Ok(0) => break ClientError::Connection(format!("{addr} closed the connection")),
             Ok(_) => {}
             Err(e) => break ClientError::Connection(format!("reading from {addr}: {e}")),

@@ -6,6 +6,7 @@ mod config;
 mod connection;
 mod error;
 mod metadata;
+mod quickack;
 mod tls;
 
 use std::collections::HashMap;
@@ -68,8 +69,10 @@ struct Inner {
     endpoint: String,
     /// TCP or TLS, and the client id: the same for the SC and every SPU.
     transport: Transport,
+    /// How long an admin request waits for its answer.
+    request_timeout: Duration,
     /// The current SC connection (replaced by the reconnecting task).
-    sc: std::sync::Mutex<Arc<Connection>>,
+    sc: tokio::sync::watch::Sender<Arc<Connection>>,
     /// Dropped with the client: tells the reconnecting task to end.
     _alive: tokio::sync::watch::Sender<()>,
     metadata: Arc<ClusterMetadata>,
@@ -106,7 +109,8 @@ impl Client {
         let inner = Arc::new(Inner {
             endpoint: endpoint.to_string(),
             transport,
-            sc: std::sync::Mutex::new(sc),
+            request_timeout: config.request_timeout,
+            sc: tokio::sync::watch::Sender::new(sc),
             _alive: alive,
             metadata,
             spus: tokio::sync::Mutex::new(HashMap::new()),
@@ -117,7 +121,37 @@ impl Client {
 
     /// The current SC connection (closed while an outage lasts).
     fn sc(&self) -> Arc<Connection> {
-        self.inner.sc.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.inner.sc.borrow().clone()
+    }
+
+    /// Sends an admin request to the SC and waits for its answer, within
+    /// the request timeout in all. A closed SC connection is waited out
+    /// while it is being replaced. A connection that leaves a request
+    /// unanswered is closed and replaced: the real SC serves one request of
+    /// a connection at a time (it waits up to 90 s for a new topic's
+    /// partitions), so everything sent after it would wait too.
+    async fn sc_request<R: crate::protocol::frame::Request>(&self, request: &R) -> Result<R::Response> {
+        let timeout = self.inner.request_timeout;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut updates = self.inner.sc.subscribe();
+        let live = async {
+            loop {
+                let sc = updates.borrow_and_update().clone();
+                if !sc.is_closed() {
+                    return Ok::<_, ClientError>(sc);
+                }
+                updates.changed().await.map_err(|_| ClientError::Closed)?;
+            }
+        };
+        let sc = tokio::time::timeout_at(deadline, live).await.map_err(|_| {
+            ClientError::Connection(format!("no connection to the SC at {} within {timeout:?}", self.inner.endpoint))
+        })??;
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let answer = sc.request(request, remaining).await;
+        if let Err(ClientError::Timeout(_)) = &answer {
+            sc.close();
+        }
+        answer
     }
 
     pub fn metadata(&self) -> &ClusterMetadata {
@@ -138,9 +172,19 @@ impl Client {
         if replication == 0 {
             return Err(ClientError::InvalidArgument("replication must be at least 1".into()));
         }
+        // The real SC would accept the topic, leave it unprovisioned and
+        // answer after 90 s: refuse it here, from the SPUs this client knows.
+        let spus = &self.inner.metadata.spus;
+        spus.ready(METADATA_TIMEOUT).await?;
+        let spu_count = spus.all().len();
+        if replication as usize > spu_count {
+            return Err(ClientError::InvalidArgument(format!(
+                "topic '{name}': replication factor {replication} needs {replication} SPUs, and the cluster has {spu_count}"
+            )));
+        }
         let mut request = TopicCreateRequest { request: TopicSpec::computed(partitions, replication), ..Default::default() };
         request.common.name = name.to_string();
-        let status = self.sc().request(&ObjectApiCreateRequest::Topic(request), REQUEST_TIMEOUT).await?;
+        let status = self.sc_request(&ObjectApiCreateRequest::Topic(request)).await?;
         status_result(name, status)?;
         // The SC announces the topic on the watches before it answers; wait
         // until this client has seen it, so a producer can be made at once.
@@ -151,7 +195,7 @@ impl Client {
     pub async fn delete_topic(&self, name: &str) -> Result<()> {
         validate_topic_name(name)?;
         let request = ObjectApiDeleteRequest::Topic(DeleteRequest { key: name.to_string(), force: false });
-        let status = self.sc().request(&request, REQUEST_TIMEOUT).await?;
+        let status = self.sc_request(&request).await?;
         status_result(name, status)?;
         self.wait_for_topic(name, |t| t.is_none()).await
     }
@@ -175,7 +219,7 @@ impl Client {
     /// Lists the (non-system) topics with their partition counts.
     pub async fn list_topics(&self) -> Result<Vec<TopicInfo>> {
         let request = ObjectApiListRequest::Topic(ListRequest { name_filters: Vec::<ListFilter>::new(), summary: false, system: false });
-        match self.sc().request(&request, REQUEST_TIMEOUT).await? {
+        match self.sc_request(&request).await? {
             ObjectApiListResponse::Topic(topics) => Ok(topics
                 .into_iter()
                 .map(|t| TopicInfo { partitions: t.spec.partition_count(), name: t.name })
@@ -213,7 +257,7 @@ impl Client {
                 consumer_id: consumer_id.map(str::to_string),
             }),
         };
-        let response = self.consumer_offset_leader().await?.request(&request, REQUEST_TIMEOUT).await?;
+        let response = self.consumer_offset_leader().await?.request(&request, self.inner.request_timeout).await?;
         if response.error_code != ErrorCode::None {
             return Err(ClientError::from_code(response.error_code, CONSUMER_OFFSET_TOPIC, "listing consumer offsets"));
         }
@@ -235,7 +279,7 @@ impl Client {
         validate_topic_name(topic)?;
         validate_consumer_id(consumer_id)?;
         let request = DeleteConsumerOffsetRequest { replica_id: ReplicaKey::new(topic, partition), consumer_id: consumer_id.to_string() };
-        let response = self.consumer_offset_leader().await?.request(&request, REQUEST_TIMEOUT).await?;
+        let response = self.consumer_offset_leader().await?.request(&request, self.inner.request_timeout).await?;
         match response.error_code {
             ErrorCode::None => Ok(()),
             code => Err(ClientError::from_code(code, CONSUMER_OFFSET_TOPIC, format!("deleting the offset of consumer '{consumer_id}'"))),
@@ -310,7 +354,7 @@ const SC_RECONNECT_BACKOFF: (Duration, Duration) = (Duration::from_millis(20), D
 /// stores keep what they knew, so SPU traffic carries on where it can.
 async fn reconnect_sc(inner: std::sync::Weak<Inner>, mut client_gone: tokio::sync::watch::Receiver<()>) {
     loop {
-        let Some(sc) = inner.upgrade().map(|i| i.sc.lock().unwrap_or_else(|p| p.into_inner()).clone()) else { return };
+        let Some(sc) = inner.upgrade().map(|i| i.sc.borrow().clone()) else { return };
         // Holding `sc` here must not outlive the client.
         tokio::select! {
             _ = sc.closed() => {}
@@ -327,7 +371,7 @@ async fn reconnect_sc(inner: std::sync::Weak<Inner>, mut client_gone: tokio::syn
             };
             match reconnected.await {
                 Ok(sc) => {
-                    *client.sc.lock().unwrap_or_else(|p| p.into_inner()) = sc;
+                    client.sc.send_replace(sc);
                     break;
                 }
                 Err(_) => {

@@ -82,11 +82,11 @@ impl TlsConnector {
     }
 
     /// Runs the TLS handshake on `stream` to `addr` ("host:port").
-    pub async fn connect(
+    pub async fn connect<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
         &self,
         addr: &str,
-        stream: tokio::net::TcpStream,
-    ) -> Result<tokio_rustls::client::TlsStream<tokio::net::TcpStream>> {
+        stream: S,
+    ) -> Result<tokio_rustls::client::TlsStream<S>> {
         let host = match &self.domain {
             Some(domain) => domain.clone(),
             None => host_of(addr).to_string(),

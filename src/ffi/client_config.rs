@@ -145,6 +145,31 @@ pub unsafe extern "C" fn fluvio_client_config_set_client_id(config: *mut fluvio_
     }
 }
 
+/// Sets how long an admin request (topic create, delete and list; consumer
+/// offset list and delete) waits for the cluster's answer, in milliseconds
+/// (default 60000). A connection to the SC that leaves a request unanswered
+/// that long is closed and replaced, so later requests do not queue behind
+/// it.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL config or a timeout that
+/// is not positive.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_client_config_set_request_timeout_ms(config: *mut fluvio_client_config, timeout_ms: i32) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_client_config(config, |c| {
+            if timeout_ms <= 0 {
+                return Err(FfiError::invalid(format!("request timeout must be positive, not {timeout_ms} ms")));
+            }
+            c.request_timeout = std::time::Duration::from_millis(timeout_ms as u64);
+            Ok(())
+        })
+    }
+}
+
 /// Sets the TLS policy: FLUVIO_TLS_DISABLED, FLUVIO_TLS_ANONYMOUS or
 /// FLUVIO_TLS_VERIFIED. Certificates and domain set before are kept where
 /// the new policy uses them; what a policy needs but lacks is reported by

@@ -39,6 +39,20 @@ type WriteHalf = Box<dyn AsyncWrite + Send + Unpin>;
 pub struct Incoming {
     tcp: TcpStream,
     tls: Option<TlsAcceptor>,
+    wire: WireStyle,
+}
+
+/// How a listener's connections use the socket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WireStyle {
+    /// TCP_NODELAY on, every frame in one write: as fast as the socket goes.
+    #[default]
+    Fast,
+    /// As the real SC and SPU do (for tests of clients): TCP_NODELAY off,
+    /// and a StreamFetch frame written in two pieces, the head and then the
+    /// records (the real SPU sends them from the log file with sendfile).
+    /// Nagle holds the second piece until the client acknowledges the first.
+    RealFluvio,
 }
 
 /// What a connection accepts from its peer.
@@ -54,7 +68,21 @@ pub struct FrameLimits {
 /// task that answers on the connection (requests, streams).
 #[derive(Clone, Debug)]
 pub struct FrameSender {
-    tx: mpsc::Sender<Vec<u8>>,
+    tx: mpsc::Sender<Outbound>,
+}
+
+/// One encoded frame for the writer, and where its records start (its
+/// length when it has none): a `WireStyle::RealFluvio` writer writes the two
+/// parts separately.
+struct Outbound {
+    frame: Vec<u8>,
+    records_at: usize,
+}
+
+impl Outbound {
+    fn whole(frame: Vec<u8>) -> Self {
+        Outbound { records_at: frame.len(), frame }
+    }
 }
 
 impl FrameSender {
@@ -83,13 +111,13 @@ impl FrameSender {
 }
 
 /// A reserved place in a connection's outbound queue.
-pub struct FrameSlot<'a>(mpsc::Permit<'a, Vec<u8>>);
+pub struct FrameSlot<'a>(mpsc::Permit<'a, Outbound>);
 
 impl FrameSlot<'_> {
     pub fn send<T: Encode>(self, correlation_id: i32, version: Version, response: &T) {
         let mut frame = Vec::new();
         encode_response_frame(correlation_id, version, response, &mut frame);
-        self.0.send(frame);
+        self.0.send(Outbound::whole(frame));
     }
 
     /// Sends a StreamFetch frame whose records are stored batches, as they
@@ -100,7 +128,9 @@ impl FrameSlot<'_> {
             correlation_id.encode(out, version);
             head.encode_with_raw_batches(batches, version, out);
         });
-        self.0.send(frame);
+        // The batches are the frame's last bytes.
+        let records_at = frame.len() - batches.len();
+        self.0.send(Outbound { frame, records_at });
     }
 }
 
@@ -109,8 +139,8 @@ impl FrameSlot<'_> {
 /// left, broke the protocol, or the cluster stops), the writer takes no more
 /// frames, writes those already queued and closes: every stream session of
 /// the connection then sees it closed and ends.
-pub fn spawn_writer(mut write: WriteHalf, mut reader_gone: oneshot::Receiver<()>) -> FrameSender {
-    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
+pub fn spawn_writer(mut write: WriteHalf, wire: WireStyle, mut reader_gone: oneshot::Receiver<()>) -> FrameSender {
+    let (tx, mut rx) = mpsc::channel::<Outbound>(OUTBOUND_QUEUE);
     tokio::spawn(async move {
         let mut reading = true;
         loop {
@@ -122,15 +152,31 @@ pub fn spawn_writer(mut write: WriteHalf, mut reader_gone: oneshot::Receiver<()>
                     continue;
                 }
             };
-            let Some(frame) = frame else { break };
+            let Some(Outbound { frame, records_at }) = frame else { break };
+            let written = match wire {
+                WireStyle::Fast => write.write_all(&frame).await,
+                WireStyle::RealFluvio => write_in_pieces(&mut write, &frame, records_at).await,
+            };
             // Flushed when nothing else waits: TLS holds bytes until then.
-            if write.write_all(&frame).await.is_err() || (rx.is_empty() && write.flush().await.is_err()) {
+            if written.is_err() || (rx.is_empty() && write.flush().await.is_err()) {
                 break;
             }
         }
         let _ = write.shutdown().await;
     });
     FrameSender { tx }
+}
+
+/// Writes `frame` as the real SPU does: its head and its records in two
+/// writes (each flushed, so that TLS sends two records too).
+async fn write_in_pieces(write: &mut WriteHalf, frame: &[u8], records_at: usize) -> std::io::Result<()> {
+    let (head, records) = frame.split_at(records_at.min(frame.len()));
+    write.write_all(head).await?;
+    if !records.is_empty() {
+        write.flush().await?;
+        write.write_all(records).await?;
+    }
+    Ok(())
 }
 
 /// Why a connection's read side ended.
@@ -200,8 +246,8 @@ impl FrameReader {
 /// Completes the TLS handshake if there is one, then splits the connection
 /// into its frame reader and writer; `None` (logged) if the handshake fails.
 pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option<(FrameReader, FrameSender)> {
-    let Incoming { tcp, tls } = incoming;
-    let _ = tcp.set_nodelay(true);
+    let Incoming { tcp, tls, wire } = incoming;
+    let _ = tcp.set_nodelay(wire == WireStyle::Fast);
     let peer = tcp.peer_addr().map_or_else(|_| "?".to_string(), |a| a.to_string());
     let (read, write): (ReadHalf, WriteHalf) = match tls {
         None => {
@@ -224,15 +270,22 @@ pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option
         },
     };
     let (alive, reader_gone) = oneshot::channel();
-    Some((FrameReader::new(read, limits, alive), spawn_writer(write, reader_gone)))
+    Some((FrameReader::new(read, limits, alive), spawn_writer(write, wire, reader_gone)))
 }
 
 /// Accepts connections until `shutdown`, serving each with `serve` in a
 /// task of its own that also ends at shutdown, or when `gate` kills the
 /// listener's connections; while `gate` is down, connections are dropped
 /// as soon as they are accepted. With `tls`, `serve`'s `split` runs the
-/// handshake in that task.
-pub async fn accept_loop<F, Fut>(listener: TcpListener, tls: Option<TlsAcceptor>, gate: Gate, shutdown: Shutdown, serve: F)
+/// handshake in that task; `wire` says how the connections use their sockets.
+pub async fn accept_loop<F, Fut>(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    wire: WireStyle,
+    gate: Gate,
+    shutdown: Shutdown,
+    serve: F,
+)
 where
     F: Fn(Incoming) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -246,7 +299,7 @@ where
         if gate.is_down() {
             continue; // dropped: the peer sees its connection closed
         }
-        let connection = serve(Incoming { tcp, tls: tls.clone() });
+        let connection = serve(Incoming { tcp, tls: tls.clone(), wire });
         let (shutdown, gate) = (shutdown.clone(), gate.clone());
         tokio::spawn(async move {
             tokio::select! {

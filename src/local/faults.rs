@@ -1,7 +1,8 @@
 //! Faults a test injects into a running embedded cluster, as librdkafka's
 //! mock cluster allows: an SPU that is down, connections dropped, a
 //! partition's leader moved (see `ClusterState::move_leader`), produce
-//! requests failing with a chosen error code or answered late.
+//! requests failing with a chosen error code or answered late, an SC that
+//! leaves create requests unanswered.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,6 +52,8 @@ pub struct Faults {
     failing_produces: Mutex<Option<(u32, ErrorCode)>>,
     /// Produce requests are answered this late (after appending).
     produce_delay: Mutex<Duration>,
+    /// The SC leaves the next N create requests unanswered.
+    stalled_creates: Mutex<u32>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -120,6 +123,18 @@ impl Faults {
 
     pub fn produce_delay(&self) -> Duration {
         *lock(&self.produce_delay)
+    }
+
+    pub fn stall_next_creates(&self, count: u32) {
+        *lock(&self.stalled_creates) = count;
+    }
+
+    /// Whether the SC must leave the current create request unanswered.
+    pub fn take_stalled_create(&self) -> bool {
+        let mut stalled = lock(&self.stalled_creates);
+        let stall = *stalled > 0;
+        *stalled = stalled.saturating_sub(1);
+        stall
     }
 }
 

@@ -29,7 +29,7 @@ pub use state::FIRST_SPU_ID;
 pub use tls::ServerTls;
 
 use crate::protocol::frame::DEFAULT_MAX_FRAME_LEN;
-use connection::FrameLimits;
+use connection::{FrameLimits, WireStyle};
 use faults::Faults;
 use state::{ClusterState, SpuInfo};
 
@@ -58,6 +58,10 @@ pub struct ClusterConfig {
     pub partial_frame_timeout: Duration,
     /// Serve TLS on the SC and every SPU (`None`: plain TCP).
     pub tls: Option<ServerTls>,
+    /// Use sockets as the real SC and SPUs do (for tests of clients): Nagle
+    /// on, StreamFetch frames in two writes. Slower for every client that
+    /// does not acknowledge at once; off by default.
+    pub imitate_real_spu_sockets: bool,
 }
 
 impl ClusterConfig {
@@ -73,6 +77,7 @@ impl ClusterConfig {
             cut_batches: false,
             partial_frame_timeout: connection::PARTIAL_FRAME_TIMEOUT,
             tls: None,
+            imitate_real_spu_sockets: false,
         }
     }
 }
@@ -133,10 +138,17 @@ impl LocalCluster {
         let limits = FrameLimits { max_frame_len: config.max_frame_len, partial_frame_timeout: config.partial_frame_timeout };
         let faults = Arc::new(Faults::default());
         let sc_gate = faults.gate(SC_GATE);
-        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, tls.clone(), sc_gate, state.clone(), limits, shutdown.clone()))];
+        let wire = if config.imitate_real_spu_sockets { WireStyle::RealFluvio } else { WireStyle::Fast };
+        let mut tasks = vec![tokio::spawn(sc::serve(sc_listener, tls.clone(), wire, sc_gate, faults.clone(), state.clone(), limits, shutdown.clone()))];
         for (listener, spu) in spu_listeners.into_iter().zip(&spus) {
-            let settings =
-                spu::SpuSettings { id: spu.id, tls: tls.clone(), limits, cut_batches: config.cut_batches, faults: faults.clone() };
+            let settings = spu::SpuSettings {
+                id: spu.id,
+                tls: tls.clone(),
+                wire,
+                limits,
+                cut_batches: config.cut_batches,
+                faults: faults.clone(),
+            };
             tasks.push(tokio::spawn(spu::serve(listener, settings, state.clone(), shutdown.clone())));
         }
         if let FsyncPolicy::Interval(period) = config.log.fsync {
@@ -200,6 +212,13 @@ impl LocalCluster {
     /// Produce requests are answered `delay` late (zero: on time again).
     pub fn set_produce_delay(&self, delay: Duration) {
         self.faults.set_produce_delay(delay);
+    }
+
+    /// The SC leaves the next `count` create requests unanswered and stops
+    /// serving their connections, as the real SC does while it waits (up to
+    /// 90 s) for a topic it cannot provision. Nothing is created.
+    pub fn stall_next_creates(&self, count: u32) {
+        self.faults.stall_next_creates(count);
     }
 
     /// The leader of `topic`'s `partition`, if it exists.

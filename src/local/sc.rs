@@ -7,8 +7,8 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::faults::Gate;
-use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming};
+use super::faults::{Faults, Gate};
+use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming, WireStyle};
 use super::state::{ClusterState, MetadataEvent};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
@@ -34,17 +34,24 @@ fn api_versions() -> ApiVersionsResponse {
 pub async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
+    wire: WireStyle,
     gate: Gate,
+    faults: Arc<Faults>,
     state: Arc<ClusterState>,
     limits: FrameLimits,
     shutdown: Shutdown,
 ) {
-    accept_loop(listener, tls, gate, shutdown, |incoming| connection(incoming, state.clone(), limits)).await
+    accept_loop(listener, tls, wire, gate, shutdown, |incoming| connection(incoming, state.clone(), faults.clone(), limits)).await
 }
 
-async fn connection(incoming: Incoming, state: Arc<ClusterState>, limits: FrameLimits) {
+async fn connection(incoming: Incoming, state: Arc<ClusterState>, faults: Arc<Faults>, limits: FrameLimits) {
     let Some((mut reader, sender)) = split(incoming, limits, "SC").await else { return };
     while let Some((header, request)) = next_request(&mut reader, "SC", ScRequest::decode).await {
+        if matches!(request, ScRequest::Create(_)) && faults.take_stalled_create() {
+            // A test's fault: no answer, and this connection is read no
+            // more, until the cluster stops or drops its connections.
+            std::future::pending::<()>().await;
+        }
         if !handle(&state, &sender, &header, request).await {
             return;
         }

@@ -11,7 +11,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio::sync::mpsc;
 
 use super::faults::Faults;
-use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming};
+use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming, WireStyle};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
@@ -45,21 +45,23 @@ struct Spu {
     faults: Arc<Faults>,
 }
 
-/// How an SPU listener serves: its id, TLS, frame limits, whether it cuts
-/// batches like the official SPU, and the faults tests inject.
+/// How an SPU listener serves: its id, TLS, how it uses its sockets, frame
+/// limits, whether it cuts batches like the official SPU, and the faults
+/// tests inject.
 pub struct SpuSettings {
     pub id: i32,
     pub tls: Option<TlsAcceptor>,
+    pub wire: WireStyle,
     pub limits: FrameLimits,
     pub cut_batches: bool,
     pub faults: Arc<Faults>,
 }
 
 pub async fn serve(listener: TcpListener, settings: SpuSettings, state: Arc<ClusterState>, shutdown: Shutdown) {
-    let SpuSettings { id, tls, limits, cut_batches, faults } = settings;
+    let SpuSettings { id, tls, wire, limits, cut_batches, faults } = settings;
     let gate = faults.gate(id);
     let spu = Spu { id, state, cut_batches, faults };
-    accept_loop(listener, tls, gate, shutdown, |incoming| connection(spu.clone(), incoming, limits)).await
+    accept_loop(listener, tls, wire, gate, shutdown, |incoming| connection(spu.clone(), incoming, limits)).await
 }
 
 /// The stream sessions of one connection, by session id.
