@@ -7,11 +7,14 @@
 //!
 //!     cargo bench --bench throughput              # the full run (a few minutes)
 //!     cargo bench --bench throughput -- --quick   # 10x fewer records, for smoke runs
+//!     cargo bench --bench throughput -- --endpoint HOST:PORT   # against an existing cluster
+//!     cargo bench --bench throughput -- --imitate-real-spu-sockets   # fluvio-local with real SPU sockets
 //!
 //! This program is the driver. It builds the C programs of `benches/c/`
 //! (`make`, -O2, against the `libfluvio.a` cargo just built next to this
 //! binary), starts `fluvio-local` (1 SPU, loopback, fsync never, so the disk
-//! is not what is measured), and runs every measurement as a process of its
+//! is not what is measured) unless `--endpoint` names a cluster (it creates
+//! its own topics there, named after its process id, and deletes them), and runs every measurement as a process of its
 //! own: ours are the C programs, calling the C API exactly as a user would;
 //! the official client is this same binary started as
 //! `throughput official <mode> name=value...` (module `official` below),
@@ -47,9 +50,51 @@ fn main() {
         official::main(&args[1..]);
         return;
     }
-    let quick = args.iter().any(|a| a == "--quick");
+    let options = Options::parse(&args);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    runtime.block_on(driver(quick));
+    runtime.block_on(driver(options));
+}
+
+/// What the driver was asked for (cargo's own `--bench` is ignored).
+struct Options {
+    /// 10x fewer records.
+    quick: bool,
+    /// An existing cluster's SC instead of a fluvio-local of our own.
+    endpoint: Option<String>,
+    /// Start fluvio-local with --imitate-real-spu-sockets.
+    imitate_real_spu_sockets: bool,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Options {
+        let mut options = Options { quick: false, endpoint: None, imitate_real_spu_sockets: false };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--endpoint" => options.endpoint = Some(args.next().expect("--endpoint HOST:PORT").clone()),
+                "--imitate-real-spu-sockets" => options.imitate_real_spu_sockets = true,
+                "--bench" => {}
+                other => panic!("unknown argument {other}: expected --quick, --endpoint HOST:PORT, --imitate-real-spu-sockets"),
+            }
+        }
+        assert!(
+            options.endpoint.is_none() || !options.imitate_real_spu_sockets,
+            "--imitate-real-spu-sockets is for the fluvio-local the bench starts, not for --endpoint"
+        );
+        options
+    }
+
+    /// The cluster line of the report.
+    fn cluster(&self) -> String {
+        match (&self.endpoint, self.imitate_real_spu_sockets) {
+            (Some(endpoint), _) => format!("cluster: the existing cluster at {endpoint} (--endpoint); every client run a process of its own"),
+            (None, imitate) => format!(
+                "cluster: fluvio-local, 1 SPU, 127.0.0.1, fsync never{}; every process of its own (server, each client run)",
+                if imitate { ", --imitate-real-spu-sockets (Nagle on, StreamFetch frames in two writes)" } else { "" }
+            ),
+        }
+    }
 }
 
 /// The values both clients send: `VALUE_POOL` values of `size` bytes that
@@ -80,6 +125,16 @@ fn make_values(size: usize) -> (Vec<Vec<u8>>, u64) {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     (values, hash)
+}
+
+/// User + system CPU time of this process so far, in seconds (as
+/// `cpu_seconds` in benches/c/common.h).
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Peak resident set size of this process, in KiB: VmHWM, as `peak_rss_kb`
@@ -128,12 +183,13 @@ struct Server {
 }
 
 impl Server {
-    fn start(dir: &Path) -> Server {
+    fn start(dir: &Path, imitate_real_spu_sockets: bool) -> Server {
         let log = std::fs::File::create(dir.join("fluvio-local.log")).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_fluvio-local"))
             .arg("--data-dir")
             .arg(dir.join("data"))
             .args(["--spus", "1", "--fsync", "never"])
+            .args(imitate_real_spu_sockets.then_some("--imitate-real-spu-sockets"))
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
@@ -263,6 +319,7 @@ struct Bench {
     self_exe: PathBuf,
     endpoint: String,
     client: Client,
+    run_id: String,
     topics: usize,
 }
 
@@ -270,9 +327,17 @@ impl Bench {
     /// A fresh topic for one run.
     async fn topic(&mut self, what: &str, partitions: u32) -> String {
         self.topics += 1;
-        let name = format!("{what}-{}", self.topics);
+        let name = format!("{}-{what}-{}", self.run_id, self.topics);
         self.client.create_topic(&name, partitions, 1).await.unwrap();
         name
+    }
+
+    /// Deletes what is left of this run's topics (all of them once done).
+    async fn delete_topics(&self) {
+        let topics = self.client.list_topics().await.unwrap();
+        for topic in topics.iter().filter(|t| t.name.starts_with(&format!("{}-", self.run_id))) {
+            self.client.delete_topic(&topic.name).await.unwrap();
+        }
     }
 
     fn ours(&self, program: &str, args: &[String]) -> Report {
@@ -303,7 +368,8 @@ fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg").map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_default()
 }
 
-async fn driver(quick: bool) {
+async fn driver(options: Options) {
+    let quick = options.quick;
     let began = Instant::now();
     let load_before = load_average();
     let (small, large, samples) = if quick { (100_000, 10_000, 1_000) } else { (1_000_000, 100_000, 10_000) };
@@ -331,9 +397,12 @@ async fn driver(quick: bool) {
     assert!(made.success(), "building the C bench programs failed");
 
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
-    let client = Client::connect(&server.endpoint).await.unwrap();
-    let mut bench = Bench { c_dir, self_exe, endpoint: server.endpoint.clone(), client, topics: 0 };
+    let server = options.endpoint.is_none().then(|| Server::start(dir.path(), options.imitate_real_spu_sockets));
+    let endpoint = options.endpoint.clone().unwrap_or_else(|| server.as_ref().unwrap().endpoint.clone());
+    let client = Client::connect(&endpoint).await.unwrap();
+    // Topic names of their own, so that runs against a shared cluster do not meet.
+    let run_id = format!("bench{}", std::process::id());
+    let mut bench = Bench { c_dir, self_exe, endpoint, client, run_id, topics: 0 };
     let mut rows: Vec<Row> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
 
@@ -413,6 +482,13 @@ async fn driver(quick: bool) {
         theirs: rate(&theirs_consume, "elapsed_s", 100),
         better: Better::Higher,
     });
+    let cpu_per_record = |r: &Report| Value::Nanos(r.f("cpu_s") * 1e9 / r.f("records"));
+    rows.push(Row {
+        name: format!("consumer CPU (user+sys) per record: {consume_label}"),
+        ours: cpu_per_record(&ours_consume),
+        theirs: cpu_per_record(&theirs_consume),
+        better: Better::Lower,
+    });
     rows.push(Row {
         name: format!("{consume_label}, Rust engine behind the C API (no FFI)"),
         ours: engine,
@@ -485,6 +561,7 @@ async fn driver(quick: bool) {
         better: Better::Lower,
     });
 
+    bench.delete_topics().await;
     let total = began.elapsed();
     drop(server);
 
@@ -502,7 +579,7 @@ async fn driver(quick: bool) {
             command_line("uname", &["-r"])
         ),
         format!("load average before: {load_before}; after: {} (other work on the machine skews the numbers)", load_average()),
-        "cluster: fluvio-local, 1 SPU, 127.0.0.1, fsync never; every process of its own (server, each client run)".into(),
+        options.cluster(),
         format!(
             "records: produce {} x 100 B and {} x 4 KiB; consume {} x 100 B; latency {} samples of 100 B after {LATENCY_WARMUP} warm-up round trips",
             thousands(small as f64),
@@ -517,6 +594,7 @@ async fn driver(quick: bool) {
         "consumers (both): partition 0 from the beginning, default fetch size, timed from opening the stream to the last record".into(),
         format!("buffered next: pause {PAUSE_MS} ms, then take what is ready without waiting; only those drains timed"),
         "peak RSS: VmHWM of each client process (its own process), read at its end".into(),
+        "consumer CPU: user + system time of the consuming process from opening the stream to the last record, per record (getrusage)".into(),
         "MB/s: 10^6 bytes of record values per second; MiB: 2^20 bytes".into(),
         "ours vs official: how many times better ours is (ours/official for rates, official/ours for times and memory)".into(),
         format!("run time: {:.0} s", total.as_secs_f64()),
@@ -731,6 +809,7 @@ mod official {
             .offset_start(Offset::beginning())
             .build()
             .expect("consumer config");
+        let cpu_start = super::cpu_seconds();
         let mut stream = fluvio.consumer_with_config(config).await.expect("consumer stream");
         let (mut seen, mut bytes, mut last_offset, mut drains) = (0i64, 0usize, -1i64, 0u64);
         let mut busy = Duration::ZERO;
@@ -760,7 +839,12 @@ mod official {
             }
         }
         let elapsed = start.elapsed();
-        format!("records={seen} bytes={bytes} elapsed_s={:.6} busy_s={:.6} drains={drains}", elapsed.as_secs_f64(), busy.as_secs_f64())
+        let cpu = super::cpu_seconds() - cpu_start;
+        format!(
+            "records={seen} bytes={bytes} elapsed_s={:.6} busy_s={:.6} drains={drains} cpu_s={cpu:.6}",
+            elapsed.as_secs_f64(),
+            busy.as_secs_f64()
+        )
     }
 
     /// Produce→consume round trips of single records at linger 0.

@@ -58,6 +58,13 @@ static inline void sleep_ms(long ms) {
  * process replaced, and a process spawned with vfork (as Rust's Command
  * does) replaces its parent's: the driver's own peak would floor every
  * child's. */
+/* User + system CPU time of this process so far, in seconds. */
+static inline double cpu_seconds(void) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 static inline long peak_rss_kb(void) {
     FILE *status = fopen("/proc/self/status", "r");
     char line[256];

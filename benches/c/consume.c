@@ -12,7 +12,10 @@
  * stream's buffer. Repeatedly pauses pause_ms (the stream fetches and
  * queues meanwhile), then takes records with timeout 0 until none is left;
  * only those drains are timed. Prints busy_s (time in the drains) and
- * drains. */
+ * drains.
+ *
+ * Both print cpu_s: the user + system CPU time the process spent from
+ * opening the stream to the last record. */
 #include "common.h"
 
 int main(int argc, char **argv) {
@@ -37,6 +40,7 @@ int main(int argc, char **argv) {
     int64_t last_offset = -1;
     uint64_t busy = 0;
     uint64_t start = now_ns();
+    double cpu_start = cpu_seconds();
     struct fluvio_stream *stream = NULL;
     check("stream", fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &stream));
     if (!buffered) {
@@ -70,13 +74,14 @@ int main(int argc, char **argv) {
         }
     }
     uint64_t end = now_ns();
+    double cpu = cpu_seconds() - cpu_start;
     if (last_offset != count - 1) {
         fprintf(stderr, "the last record has offset %lld, expected %lld\n", (long long)last_offset, count - 1);
         return 1;
     }
 
-    printf("RESULT records=%lld bytes=%zu elapsed_s=%.6f busy_s=%.6f drains=%lld rss_kb=%ld\n", seen, bytes,
-           (end - start) / 1e9, busy / 1e9, drains, peak_rss_kb());
+    printf("RESULT records=%lld bytes=%zu elapsed_s=%.6f busy_s=%.6f drains=%lld cpu_s=%.6f rss_kb=%ld\n", seen, bytes,
+           (end - start) / 1e9, busy / 1e9, drains, cpu, peak_rss_kb());
     fflush(stdout);
     fluvio_stream_free(stream);
     fluvio_consumer_free(consumer);
