@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fluvio::client::Client;
+use fluvio::client::{Client, ClientConfig};
 use fluvio::consumer::{Offset, RecordStream, StreamConfig};
 
 /// Distinct values cycled through by the producers (as `VALUE_POOL` in benches/c/common.h).
@@ -324,12 +324,20 @@ struct Bench {
 }
 
 impl Bench {
-    /// A fresh topic for one run.
+    /// A fresh topic for one run. A real SC sometimes leaves a new topic
+    /// unprovisioned (its log says "applying attempt to update by stale
+    /// value") and answers only after 90 s: then another name is tried.
     async fn topic(&mut self, what: &str, partitions: u32) -> String {
-        self.topics += 1;
-        let name = format!("{}-{what}-{}", self.run_id, self.topics);
-        self.client.create_topic(&name, partitions, 1).await.unwrap();
-        name
+        for _attempt in 0..3 {
+            self.topics += 1;
+            let name = format!("{}-{what}-{}", self.run_id, self.topics);
+            match self.client.create_topic(&name, partitions, 1).await {
+                Ok(()) => return name,
+                Err(e @ fluvio::client::ClientError::Timeout(_)) => eprintln!("creating topic {name}: {e}; trying another name"),
+                Err(e) => panic!("creating topic {name}: {e}"),
+            }
+        }
+        panic!("the cluster provisioned none of 3 new topics in time");
     }
 
     /// Deletes what is left of this run's topics (all of them once done).
@@ -399,7 +407,9 @@ async fn driver(options: Options) {
     let dir = tempfile::tempdir().unwrap();
     let server = options.endpoint.is_none().then(|| Server::start(dir.path(), options.imitate_real_spu_sockets));
     let endpoint = options.endpoint.clone().unwrap_or_else(|| server.as_ref().unwrap().endpoint.clone());
-    let client = Client::connect(&endpoint).await.unwrap();
+    // Topic creation waits for the partitions: 5 s is plenty (see `Bench::topic`).
+    let config = ClientConfig { request_timeout: Duration::from_secs(5), ..ClientConfig::new(endpoint.clone()) };
+    let client = Client::connect_with(&config).await.unwrap();
     // Topic names of their own, so that runs against a shared cluster do not meet.
     let run_id = format!("bench{}", std::process::id());
     let mut bench = Bench { c_dir, self_exe, endpoint, client, run_id, topics: 0 };
