@@ -7,6 +7,7 @@ mod consumer_offsets;
 mod faults;
 pub mod log;
 mod sc;
+pub mod smartengine;
 mod spu;
 mod state;
 mod tls;
