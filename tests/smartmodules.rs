@@ -320,3 +320,88 @@ async fn official_client_and_libfluvio_see_the_same_records() {
     drop(fluvio);
     cluster.stop().await.unwrap();
 }
+
+/// The official admin API stores, lists and deletes SmartModules on the
+/// embedded SC (the fluvio-controlplane-metadata encoding), and both
+/// clients' streams name them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_admin_and_libfluvio_share_stored_smartmodules() {
+    use fluvio_official::metadata::smartmodule::{FluvioSemVersion, SmartModuleMetadata, SmartModulePackage, SmartModuleSpec, SmartModuleWasm as TheirWasm};
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut encoder, bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 1).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    let fluvio = official_client(&cluster.endpoint()).await;
+    let admin = fluvio.admin().await;
+
+    let plain = SmartModuleSpec { wasm: TheirWasm::from_compressed_gzip(gzip(&wasm("filter_even"))), ..Default::default() };
+    admin.create("even".to_string(), false, plain).await.unwrap();
+    let package = SmartModulePackage {
+        name: "thirds".into(),
+        group: "tests".into(),
+        version: FluvioSemVersion::parse("0.2.0").unwrap(),
+        api_version: FluvioSemVersion::parse("0.1.0").unwrap(),
+        ..Default::default()
+    };
+    let packaged = SmartModuleSpec {
+        meta: Some(SmartModuleMetadata { package, params: Default::default() }),
+        wasm: TheirWasm::from_compressed_gzip(gzip(&wasm("filter_map_third"))),
+        ..Default::default()
+    };
+    admin.create("ignored".to_string(), false, packaged).await.unwrap();
+    let mut theirs: Vec<String> = admin.all::<SmartModuleSpec>().await.unwrap().into_iter().map(|m| m.name).collect();
+    theirs.sort();
+    assert_eq!(theirs, ["even", "thirds-tests-0.2.0"]);
+    let ours: Vec<String> = client.list_smartmodules().await.unwrap().into_iter().map(|m| m.name).collect();
+    assert_eq!(ours, theirs);
+    // libfluvio's upload, seen by the official admin.
+    client.create_smartmodule("upper", &wasm("map_upper"), None).await.unwrap();
+    assert_eq!(admin.all::<SmartModuleSpec>().await.unwrap().len(), 3);
+
+    client.create_topic("numbers", 1, 1).await.unwrap();
+    let producer = fluvio::producer::Producer::new(&client, "numbers", fluvio::producer::ProducerConfig::default()).await.unwrap();
+    for i in 0..60 {
+        producer.send(None, i.to_string().as_bytes()).unwrap();
+    }
+    tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+    let even: Vec<Vec<u8>> = (0..60).step_by(2).map(|i| i.to_string().into_bytes()).collect();
+    let thirds: Vec<Vec<u8>> = (0..60).step_by(3).map(|i| (i / 3).to_string().into_bytes()).collect();
+    for (name, expected) in [("even", &even), ("tests/thirds@0.2.0", &thirds), ("thirds-tests-0.2.0", &thirds)] {
+        let invocation = SmartModuleInvocation {
+            wasm: SmartModuleWasm::Predefined(name.to_string()),
+            kind: SmartModuleKind::Generic(SmartModuleContextData::None),
+            params: Default::default(),
+            name: Some(name.to_string()),
+        };
+        let ours: Vec<Vec<u8>> = our_read(&client, "numbers", invocation).await.into_iter().map(|(_, (_, v))| v).collect();
+        assert_eq!(&ours, expected, "{name}: libfluvio");
+        let invocation = fluvio_official::SmartModuleInvocation {
+            wasm: fluvio_official::SmartModuleInvocationWasm::Predefined(name.to_string()),
+            kind: fluvio_official::SmartModuleKind::Generic(fluvio_official::SmartModuleContextData::None),
+            params: Default::default(),
+            name: Some(name.to_string()),
+        };
+        let theirs: Vec<Vec<u8>> = official_read(&fluvio, "numbers", invocation, expected.len()).await.into_iter().map(|(_, (_, v))| v).collect();
+        assert_eq!(&theirs, expected, "{name}: the official client");
+    }
+
+    admin.delete::<SmartModuleSpec>("even").await.unwrap();
+    assert!(admin.delete::<SmartModuleSpec>("even").await.is_err());
+    client.delete_smartmodule("upper").await.unwrap();
+    let left: Vec<String> = client.list_smartmodules().await.unwrap().into_iter().map(|m| m.name).collect();
+    assert_eq!(left, ["thirds-tests-0.2.0"]);
+    drop(admin);
+    drop(fluvio);
+    cluster.stop().await.unwrap();
+
+    // Stored durably: still there after a restart.
+    let cluster = start_cluster(dir.path(), 1).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    let left: Vec<String> = client.list_smartmodules().await.unwrap().into_iter().map(|m| m.name).collect();
+    assert_eq!(left, ["thirds-tests-0.2.0"]);
+    cluster.stop().await.unwrap();
+}
