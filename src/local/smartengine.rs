@@ -15,15 +15,22 @@
 use std::io::Read;
 
 use crate::protocol::codec::Version;
-use crate::protocol::compression::Compression;
-use crate::protocol::error_code::{ErrorCode, SmartModuleKind as ErrorKind, SmartModuleRuntimeError, VarintBytes};
-use crate::protocol::record::{decode_records, encode_records, Batch, BatchHeader, Record, NO_TIMESTAMP};
-use crate::protocol::spu::{SmartModuleContextData, SmartModuleInvocation, SmartModuleKind, SmartModuleWasm, MAX_WASM_LEN};
+use crate::protocol::error_code::ErrorCode;
+use crate::protocol::record::{Batch, Record};
+use crate::protocol::spu::{SmartModuleInvocation, MAX_WASM_LEN};
+#[cfg(feature = "smartengine")]
+use crate::protocol::{
+    compression::Compression,
+    error_code::{SmartModuleKind as ErrorKind, SmartModuleRuntimeError, VarintBytes},
+    record::{decode_records, encode_records, BatchHeader, NO_TIMESTAMP},
+    spu::{SmartModuleContextData, SmartModuleKind, SmartModuleWasm},
+};
 
 /// Memory one chain's store may grow to: the official SPU's default
 /// (`SPU_SMARTENGINE_STORE_MAX_BYTES`, 1 GiB).
 pub const STORE_MAX_MEMORY: usize = 1 << 30;
 /// Largest records section inflated from one stored batch.
+#[cfg(feature = "smartengine")]
 const MAX_SECTION_LEN: usize = 256 << 20;
 
 /// Inflates a gzipped module, refusing one that inflates past `MAX_WASM_LEN`.
@@ -38,6 +45,7 @@ pub fn gunzip_wasm(gzipped: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// The kind a runtime error of this chain reports.
+#[cfg(feature = "smartengine")]
 fn error_kind(invocations: &[SmartModuleInvocation]) -> ErrorKind {
     match invocations {
         [one] => match one.kind {
@@ -70,6 +78,7 @@ pub struct Processed {
 
 /// One input batch's records at or after `from`, with their absolute
 /// offsets and timestamps.
+#[cfg(feature = "smartengine")]
 fn input_records(batch: &Batch, from: i64) -> Result<Vec<Record>, ErrorCode> {
     let decoded = batch.decode_records(MAX_SECTION_LEN).map_err(|e| ErrorCode::Other(format!("reading a stored batch: {e}")))?;
     Ok(decoded.records.into_iter().filter(|r| batch.base_offset.saturating_add(r.offset_delta) >= from).collect())
@@ -77,6 +86,7 @@ fn input_records(batch: &Batch, from: i64) -> Result<Vec<Record>, ErrorCode> {
 
 /// Builds the output batch from records with absolute offsets and
 /// timestamps (`offset_delta`/`timestamp_delta` hold absolute values here).
+#[cfg(feature = "smartengine")]
 fn output_batch(base_offset: i64, first_timestamp: i64, consumed_to: i64, absolute: Vec<(i64, i64, Record)>) -> Batch {
     let mut max_timestamp = first_timestamp;
     let records: Vec<Record> = absolute
@@ -443,6 +453,7 @@ mod tests {
         assert!(gunzip_wasm(&bomb).unwrap_err().contains("more than"));
     }
 
+    #[cfg(feature = "smartengine")]
     #[test]
     fn output_batches_keep_true_offsets_and_the_input_end() {
         let records = vec![(12, 1_000, Record::new(None, b"a".to_vec())), (15, 1_007, Record::new(Some(b"k".to_vec()), b"b".to_vec()))];
