@@ -24,7 +24,7 @@ use fluvio::protocol::spu::{SmartModuleContextData, SmartModuleExtraParams, Smar
 use support::{assert_success, official_client, start_cluster};
 
 /// The test modules: source file stem and the transform it exports.
-const MODULES: [&str; 9] = [
+const MODULES: [&str; 10] = [
     "filter_even",
     "map_upper",
     "filter_map_third",
@@ -34,6 +34,7 @@ const MODULES: [&str; 9] = [
     "filter_lookback",
     "map_trap",
     "filter_error",
+    "filter_loop",
 ];
 
 /// Compiles every module once per test binary; returns the directory of
@@ -404,4 +405,70 @@ async fn official_admin_and_libfluvio_share_stored_smartmodules() {
     let left: Vec<String> = client.list_smartmodules().await.unwrap().into_iter().map(|m| m.name).collect();
     assert_eq!(left, ["thirds-tests-0.2.0"]);
     cluster.stop().await.unwrap();
+}
+
+/// A module that never returns is abandoned after the cluster's
+/// `smartmodule_timeout`: the stream (and a produce request) fails with a
+/// SmartModule error instead of hanging, the cluster keeps serving, and it
+/// still stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_module_that_never_returns_fails_its_stream_not_the_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = fluvio::local::ClusterConfig::new(dir.path());
+    config.smartmodule_timeout = Duration::from_millis(500);
+    let cluster = fluvio::local::LocalCluster::start(config).await.unwrap();
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    client.create_topic("spin", 1, 1).await.unwrap();
+    let producer = fluvio::producer::Producer::new(&client, "spin", fluvio::producer::ProducerConfig::default()).await.unwrap();
+    for value in ["1", "2", "loop", "4"] {
+        producer.send(None, value.as_bytes()).unwrap();
+        // One batch each: the records before the loop go out first.
+        tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+    }
+
+    let config = StreamConfig { continuous: false, smartmodules: vec![our_invocation("filter_loop", SmartModuleKind::Filter, &[])], ..StreamConfig::default() };
+    let mut stream = RecordStream::open(&client, "spin", &[0], Offset::beginning(), config, None).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut values = Vec::new();
+    let error = loop {
+        match tokio::time::timeout(Duration::from_secs(20), stream.next()).await.expect("the stream hangs") {
+            Some(Ok(record)) => values.push(record.value),
+            Some(Err(e)) => break e,
+            None => panic!("the stream ended without an error"),
+        }
+    };
+    assert_eq!(values, [b"1".to_vec(), b"2".to_vec()]);
+    let message = error.to_string();
+    assert!(message.contains("did not return within 500ms") && message.contains("offset 2"), "{message}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // The cluster still serves streams with modules, and produce requests
+    // with the looping module fail the same way.
+    let even = our_read(&client, "spin", our_invocation("filter_even", SmartModuleKind::Filter, &[])).await;
+    assert_eq!(even.iter().map(|(o, (_, v))| (*o, v.clone())).collect::<Vec<_>>(), [(1, b"2".to_vec()), (3, b"4".to_vec())]);
+    let config = fluvio::producer::ProducerConfig {
+        smartmodules: vec![our_invocation("filter_loop", SmartModuleKind::Filter, &[])],
+        ..Default::default()
+    };
+    let producer = fluvio::producer::Producer::new(&client, "spin", config).await.unwrap();
+    let delivery = producer.send(None, b"loop").unwrap();
+    let flushed = tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30)));
+    assert!(flushed.is_err(), "a produce request through the looping module succeeded");
+    drop(delivery);
+    let (_, end) = tokio::task::block_in_place(|| cluster_offsets(&client));
+    assert_eq!(end, 4, "nothing was stored");
+    tokio::time::timeout(Duration::from_secs(20), cluster.stop()).await.expect("the cluster stops").unwrap();
+}
+
+/// The partition's (start, end) offsets, as a plain stream sees them.
+fn cluster_offsets(client: &Client) -> (i64, i64) {
+    tokio::runtime::Handle::current().block_on(async {
+        let config = StreamConfig { continuous: false, ..StreamConfig::default() };
+        let mut stream = RecordStream::open(client, "spin", &[0], Offset::beginning(), config, None).await.unwrap();
+        let mut last = -1;
+        while let Some(record) = stream.next().await {
+            last = record.unwrap().offset;
+        }
+        (0, last + 1)
+    })
 }

@@ -29,6 +29,37 @@ use crate::protocol::{
 /// Memory one chain's store may grow to: the official SPU's default
 /// (`SPU_SMARTENGINE_STORE_MAX_BYTES`, 1 GiB).
 pub const STORE_MAX_MEMORY: usize = 1 << 30;
+/// How long one call into a chain may run by default: the engine gives
+/// every call i64::MAX/2 fuel and no epoch deadline, so a module that loops
+/// never returns; the call runs on a thread of its own and is abandoned
+/// (the thread spins on until the process exits) once this has passed.
+pub const DEFAULT_CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `work` on a thread of its own and waits up to `limit` for it; a
+/// module that does not return in time is abandoned with its thread, and
+/// the call fails with a `SmartModuleRuntimeError` naming `offset` (the
+/// first record it was given).
+pub fn run_with_limit<T: Send + 'static>(
+    limit: std::time::Duration,
+    offset: i64,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ErrorCode> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new().name("fluvio-smartmodule".into()).spawn(move || {
+        let _ = tx.send(work());
+    });
+    if let Err(e) = spawned {
+        return Err(ErrorCode::Other(format!("starting a SmartModule thread: {e}")));
+    }
+    rx.recv_timeout(limit).map_err(|_| {
+        ErrorCode::SmartModuleRuntimeError(Box::new(crate::protocol::error_code::SmartModuleRuntimeError {
+            hint: format!("the SmartModule did not return within {limit:?} and was abandoned"),
+            offset,
+            ..Default::default()
+        }))
+    })
+}
+
 /// Largest records section inflated from one stored batch.
 #[cfg(feature = "smartengine")]
 const MAX_SECTION_LEN: usize = 256 << 20;

@@ -11,7 +11,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio::sync::mpsc;
 
 use super::faults::Faults;
-use super::smartengine::{Chain, Lookback, Processed};
+use super::smartengine::{run_with_limit, Chain, Lookback, Processed};
 use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
@@ -44,6 +44,8 @@ struct Spu {
     /// Cut the last batch of each fetch at max_bytes, as the official SPU.
     cut_batches: bool,
     faults: Arc<Faults>,
+    /// How long one SmartModule call may run.
+    smartmodule_timeout: std::time::Duration,
 }
 
 /// How an SPU listener serves: its id, TLS, frame limits, whether it cuts
@@ -54,12 +56,13 @@ pub struct SpuSettings {
     pub limits: FrameLimits,
     pub cut_batches: bool,
     pub faults: Arc<Faults>,
+    pub smartmodule_timeout: std::time::Duration,
 }
 
 pub async fn serve(listener: TcpListener, settings: SpuSettings, state: Arc<ClusterState>, shutdown: Shutdown) {
-    let SpuSettings { id, tls, limits, cut_batches, faults } = settings;
+    let SpuSettings { id, tls, limits, cut_batches, faults, smartmodule_timeout } = settings;
     let gate = faults.gate(id);
-    let spu = Spu { id, state, cut_batches, faults };
+    let spu = Spu { id, state, cut_batches, faults, smartmodule_timeout };
     accept_loop(listener, tls, gate, shutdown, |incoming| connection(spu.clone(), incoming, limits)).await
 }
 
@@ -272,7 +275,9 @@ fn produce_entry(
         // As the official SPU: the chain (built for this entry, with its
         // look-back on the partition) replaces the entry's batches by one
         // batch of its output; a failure stores nothing of the entry.
-        match produced_by_chain(spu, &partition, &records.batches, smartmodules, version) {
+        let (state, reading, batches, invocations) = (spu.state.clone(), partition.clone(), records.batches.clone(), smartmodules.to_vec());
+        let produced = run_with_limit(spu.smartmodule_timeout, 0, move || produced_by_chain(&state, &reading, &batches, invocations, version));
+        match produced.and_then(|produced| produced) {
             Ok(Some(batch)) => records.batches = vec![batch],
             Ok(None) => return (ErrorCode::None, partition.offsets().1),
             Err(code) => return (code, -1),
@@ -352,8 +357,9 @@ async fn start_stream(
         stream_id
     };
     let (sender, sessions, cut_batches, spu_id, state) = (sender.clone(), sessions.clone(), spu.cut_batches, spu.id, spu.state.clone());
+    let limit = spu.smartmodule_timeout;
     tokio::spawn(async move {
-        stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches, spu_id, state).await;
+        stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches, spu_id, state, limit).await;
         lock(&sessions).sessions.remove(&stream_id);
     });
     true
@@ -373,12 +379,13 @@ async fn stream_session(
     cut_batches: bool,
     spu_id: i32,
     state: Arc<ClusterState>,
+    limit: std::time::Duration,
 ) {
     let max_bytes = request.max_bytes.max(0) as usize;
     // SmartModules: built (and given their look-back) before the first
     // record is read; a chain that cannot be built ends the stream with the
     // official SPU's error code.
-    let mut chain = match stream_chain(&request, version, &state, &partition) {
+    let mut chain = match stream_chain(&request, version, &state, &partition, limit) {
         Ok(chain) => chain,
         Err(code) => {
             sender.send(id, version, &error_frame(&request, stream_id, code)).await;
@@ -445,17 +452,20 @@ async fn stream_session(
         if next < start_now || partition.is_deleted() {
             continue; // changed while waiting for room
         }
-        if let Some(chain) = chain.as_mut() {
-            let outcome = tokio::task::block_in_place(|| run_chain(chain, &partition, next, max_bytes));
-            let Processed { batch, output_records, consumed_to, error } = match outcome {
-                Ok(processed) => processed,
+        if let Some(running) = chain.take() {
+            // On a thread of its own, bounded by `limit` per input batch: the
+            // chain comes back with its output, or is abandoned with its
+            // thread (the output of the batches before goes out first).
+            let (running, outcome) = tokio::task::block_in_place(|| run_chain(running, &partition, next, max_bytes, limit));
+            chain = running;
+            let ChainFrame { bytes, output_records, consumed_to, error } = match outcome {
+                Ok(frame) => frame,
                 Err(code) => {
                     slot.send(id, version, &error_frame(&request, stream_id, code));
                     return;
                 }
             };
-            let has_records = output_records > 0;
-            if !has_records && error.is_none() {
+            if output_records == 0 && error.is_none() {
                 // Everything read was filtered out: nothing to send yet.
                 unreported_from.get_or_insert(next);
                 next = consumed_to.max(next + 1);
@@ -465,12 +475,8 @@ async fn stream_session(
             unreported_from = None;
             let error_code = error.clone().unwrap_or(ErrorCode::None);
             let frame = processed_frame(&request, stream_id, end, start.min(start_now), consumed_to, error_code);
-            let mut bytes = Vec::new();
-            if let Some(batch) = batch.filter(|_| has_records) {
-                batch.encode(&mut bytes);
-            }
             slot.send_stream_fetch(id, version, &frame, &bytes);
-            if error.is_some() {
+            if error.is_some() || chain.is_none() {
                 // The module failed: the records before the failing one went
                 // out with the error; the stream ends here.
                 return;
@@ -571,7 +577,13 @@ fn empty_batch(from: i64, to: i64) -> Batch {
 }
 
 /// The SmartModules a StreamFetch asks for, as a chain (`None`: none).
-fn stream_chain(request: &StreamFetchRequest, version: Version, state: &ClusterState, partition: &Partition) -> Result<Option<Chain>, ErrorCode> {
+fn stream_chain(
+    request: &StreamFetchRequest,
+    version: Version,
+    state: &Arc<ClusterState>,
+    partition: &Arc<Partition>,
+    limit: std::time::Duration,
+) -> Result<Option<Chain>, ErrorCode> {
     let mut invocations = request.smartmodules.clone();
     if let Some(legacy) = &request.smartmodule {
         invocations.insert(0, legacy.clone());
@@ -585,11 +597,15 @@ fn stream_chain(request: &StreamFetchRequest, version: Version, state: &ClusterS
     if invocations.is_empty() {
         return Ok(None);
     }
+    let (state, partition) = (state.clone(), partition.clone());
+    // Init and look-back run module code too: bounded like every call.
     tokio::task::block_in_place(|| {
-        let mut chain = Chain::build(invocations, version, |name| state.smartmodule_wasm(name))?;
-        chain.look_back(|lookback| look_back_records(partition, lookback))?;
-        Ok(Some(chain))
-    })
+        run_with_limit(limit, request.fetch_offset, move || {
+            let mut chain = Chain::build(invocations, version, |name| state.smartmodule_wasm(name))?;
+            chain.look_back(|lookback| look_back_records(&partition, lookback))?;
+            Ok(Some(chain))
+        })
+    })?
 }
 
 /// Whole batches from the one holding `offset`, parsed.
@@ -606,10 +622,84 @@ fn read_batches(partition: &Partition, offset: i64, max_bytes: usize) -> Result<
     Ok(batches)
 }
 
-/// Runs the records from `next` on through the chain.
-fn run_chain(chain: &mut Chain, partition: &Partition, next: i64, max_bytes: usize) -> Result<Processed, ErrorCode> {
-    let batches = read_batches(partition, next, max_bytes)?;
-    Ok(chain.process(&batches, next, max_bytes))
+/// One frame of SmartModule output: the output batches (one per input
+/// batch, empty ones included, so the frame spans every offset consumed).
+struct ChainFrame {
+    bytes: Vec<u8>,
+    output_records: usize,
+    consumed_to: i64,
+    error: Option<ErrorCode>,
+}
+
+enum Piece {
+    Batch(Processed),
+    Done(Chain),
+}
+
+/// Runs the records from `next` on through the chain, on a thread of its
+/// own, input batch by input batch, until the output reaches `max_bytes`
+/// or the module fails. Each batch may take `limit`: a module that does
+/// not return by then is abandoned with its thread (no chain comes back)
+/// and the frame ends with a `SmartModuleRuntimeError` at that batch.
+fn run_chain(
+    mut chain: Chain,
+    partition: &Partition,
+    next: i64,
+    max_bytes: usize,
+    limit: std::time::Duration,
+) -> (Option<Chain>, Result<ChainFrame, ErrorCode>) {
+    let batches = match read_batches(partition, next, max_bytes) {
+        Ok(batches) => batches,
+        Err(code) => return (Some(chain), Err(code)),
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel(batches.len() + 1);
+    let spawned = std::thread::Builder::new().name("fluvio-smartmodule".into()).spawn(move || {
+        let mut out_bytes = 0usize;
+        for batch in &batches {
+            let piece = chain.process(std::slice::from_ref(batch), next, usize::MAX);
+            out_bytes = out_bytes.saturating_add(piece.batch.as_ref().map_or(0, Batch::encoded_len));
+            let stop = piece.error.is_some() || out_bytes >= max_bytes;
+            if tx.send(Piece::Batch(piece)).is_err() {
+                return;
+            }
+            if stop {
+                break;
+            }
+        }
+        let _ = tx.send(Piece::Done(chain));
+    });
+    if let Err(e) = spawned {
+        return (None, Err(ErrorCode::Other(format!("starting a SmartModule thread: {e}"))));
+    }
+    let mut frame = ChainFrame { bytes: Vec::new(), output_records: 0, consumed_to: next, error: None };
+    loop {
+        match rx.recv_timeout(limit) {
+            Ok(Piece::Batch(piece)) => {
+                frame.output_records += piece.output_records;
+                frame.consumed_to = frame.consumed_to.max(piece.consumed_to);
+                if let Some(batch) = &piece.batch {
+                    batch.encode(&mut frame.bytes);
+                }
+                if piece.error.is_some() {
+                    frame.error = piece.error;
+                }
+            }
+            Ok(Piece::Done(chain)) => return (Some(chain), Ok(frame)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let offset = frame.consumed_to;
+                frame.error = Some(ErrorCode::SmartModuleRuntimeError(Box::new(crate::protocol::error_code::SmartModuleRuntimeError {
+                    hint: format!("the SmartModule did not return within {limit:?} on the records from offset {offset}, and was abandoned"),
+                    offset,
+                    ..Default::default()
+                })));
+                return (None, Ok(frame));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                frame.error = Some(ErrorCode::SmartModuleError);
+                return (None, Ok(frame));
+            }
+        }
+    }
 }
 
 /// What a SmartModule's look-back asks for, as the official SPU reads it:
@@ -653,13 +743,13 @@ fn look_back_records(partition: &Partition, lookback: Lookback) -> Result<Vec<Re
 /// the chain kept no record). Its records are numbered densely: the records
 /// a module dropped were never stored.
 fn produced_by_chain(
-    spu: &Spu,
+    state: &ClusterState,
     partition: &Partition,
     batches: &[Batch],
-    smartmodules: &[SmartModuleInvocation],
+    smartmodules: Vec<SmartModuleInvocation>,
     version: Version,
 ) -> Result<Option<Batch>, ErrorCode> {
-    let mut chain = Chain::build(smartmodules.to_vec(), version, |name| spu.state.smartmodule_wasm(name))?;
+    let mut chain = Chain::build(smartmodules, version, |name| state.smartmodule_wasm(name))?;
     chain.look_back(|lookback| look_back_records(partition, lookback))?;
     // Producers send batches with placeholder base offsets: number them
     // from 0 so the chain sees each record once, in order.
