@@ -472,3 +472,44 @@ fn cluster_offsets(client: &Client) -> (i64, i64) {
         (0, last + 1)
     })
 }
+
+/// A measurement, run by hand (not a check): the official Rust client
+/// (built at opt-level 2, as every dependency in the test profile) reading
+/// the `FLUVIO_BENCH_RECORDS` records of topic `bench` with and without
+/// `filter_even` from a running cluster (a release `fluvio-local`), for the
+/// README's figure beside the C client's:
+///
+///     FLUVIO_BENCH_ENDPOINT=127.0.0.1:PORT FLUVIO_BENCH_RECORDS=1000000 \
+///         cargo test --test smartmodules official_client_filter_throughput -- --ignored --nocapture
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn official_client_filter_throughput() {
+    use futures_util::StreamExt;
+    let endpoint = std::env::var("FLUVIO_BENCH_ENDPOINT").expect("FLUVIO_BENCH_ENDPOINT");
+    let records: usize = std::env::var("FLUVIO_BENCH_RECORDS").map_or(1_000_000, |n| n.parse().unwrap());
+    let fluvio = official_client(&endpoint).await;
+    for round in 0..2 {
+        for filtered in [false, true] {
+            let mut config = fluvio_official::consumer::ConsumerConfigExtBuilder::default();
+            config.topic("bench".to_string()).partition(0).offset_start(fluvio_official::Offset::beginning());
+            if filtered {
+                config.smartmodule(vec![official_invocation("filter_even", fluvio_official::SmartModuleKind::Filter, &[])]);
+            }
+            let expected = if filtered { records / 2 } else { records };
+            let started = std::time::Instant::now();
+            let mut stream = fluvio.consumer_with_config(config.build().unwrap()).await.unwrap();
+            let mut seen = 0;
+            while seen < expected {
+                stream.next().await.expect("stream ended").expect("record");
+                seen += 1;
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "round {round}, official client, {}: {records} in, {seen} out in {secs:.3} s: {:.0} records/s in, {:.0} out",
+                if filtered { "filter_even" } else { "no SmartModule" },
+                records as f64 / secs,
+                seen as f64 / secs
+            );
+        }
+    }
+}
