@@ -20,3 +20,5 @@ echo "== custom partitioner"; "$BUILD/custom_partitioner" sorted
 echo "== resumable consumer, twice: the second run continues where the first stopped"
 "$BUILD/resumable_consumer" greetings demo-reader 4
 "$BUILD/resumable_consumer" greetings demo-reader 4
+echo "== SmartModule filter: the SPU keeps the even numbers"
+"$BUILD/smartmodule_filter" "$BUILD/filter_even.wasm" numbers

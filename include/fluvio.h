@@ -108,6 +108,12 @@ enum fluvio_status {
    * opened for.
    */
   FLUVIO_END_OF_STREAM = 13,
+  /**
+   * A SmartModule failed: it could not be found or loaded, it trapped, or
+   * it returned an error. The message is the module's own, with the offset
+   * of the record that failed.
+   */
+  FLUVIO_ERR_SMARTMODULE = 14,
 };
 
 /**
@@ -183,6 +189,29 @@ struct fluvio_producer_config;
 struct fluvio_record;
 
 /**
+ * One SmartModule to apply, with its settings. Created by
+ * `fluvio_smartmodule_named`, `fluvio_smartmodule_from_wasm` or
+ * `fluvio_smartmodule_from_wasm_file`, freed by `fluvio_smartmodule_free`;
+ * one thread at a time may change it. Adding it to a consumer or producer
+ * configuration copies it.
+ */
+struct fluvio_smartmodule;
+
+/**
+ * Stored SmartModules, from `fluvio_smartmodule_list`. Read-only; any
+ * thread may read it. Freed by `fluvio_smartmodule_list_free`.
+ */
+struct fluvio_smartmodule_list;
+
+/**
+ * The package metadata of a SmartModule (what its `SmartModule.toml`
+ * says), for `fluvio_smartmodule_create`. Created by
+ * `fluvio_smartmodule_package_new`, freed by
+ * `fluvio_smartmodule_package_free`; one thread at a time may change it.
+ */
+struct fluvio_smartmodule_package;
+
+/**
  * A stream of records. One thread at a time may read it (calls are
  * serialized internally, so concurrent calls are safe but wait). Freed by
  * `fluvio_stream_free`.
@@ -251,6 +280,14 @@ struct fluvio_record_in {
   const void *value;
   size_t value_len;
 };
+
+/**
+ * What a SmartModule does. With FLUVIO_SMARTMODULE_KIND_AUTO the module
+ * says (the engine picks the transform the module exports: `filter`, `map`,
+ * `filter_map`, `array_map` or `aggregate`); the others are sent as the
+ * official client sends an explicit kind.
+ */
+typedef uint32_t fluvio_smartmodule_kind;
 
 /**
  * Plain TCP (the default).
@@ -343,6 +380,21 @@ struct fluvio_record_in {
  * At-most-once: a failed batch fails at once; nothing waits on an outage.
  */
 #define FLUVIO_DELIVERY_AT_MOST_ONCE 1
+
+/**
+ * The module says (the default).
+ */
+#define FLUVIO_SMARTMODULE_KIND_AUTO 0
+
+#define FLUVIO_SMARTMODULE_KIND_FILTER 1
+
+#define FLUVIO_SMARTMODULE_KIND_MAP 2
+
+#define FLUVIO_SMARTMODULE_KIND_FILTER_MAP 3
+
+#define FLUVIO_SMARTMODULE_KIND_ARRAY_MAP 4
+
+#define FLUVIO_SMARTMODULE_KIND_AGGREGATE 5
 
 #ifdef __cplusplus
 extern "C" {
@@ -1573,6 +1625,316 @@ enum fluvio_status fluvio_delivery_wait(const struct fluvio_delivery *delivery,
  * used after.
  */
 void fluvio_delivery_free(struct fluvio_delivery *delivery);
+
+/**
+ * A SmartModule stored on the cluster as `name` (see
+ * `fluvio_smartmodule_create`). On success `*out` owns it.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if an argument is NULL or `name` is
+ * empty or not UTF-8.
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string (copied); `out` a valid pointer.
+ */
+enum fluvio_status fluvio_smartmodule_named(const char *name, struct fluvio_smartmodule **out);
+
+/**
+ * An ad-hoc SmartModule: the wasm module in `wasm` (`len` bytes, copied),
+ * sent to the SPU gzip-compressed with each stream or produce request, as
+ * the official client sends it. On success `*out` owns it.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if an argument is NULL, `len` is 0 or
+ * above 64 MiB. (Whether the bytes are a valid module is the SPU's to say,
+ * when the stream opens.)
+ *
+ * # Safety
+ * `wasm` must point to `len` readable bytes (read only during the call);
+ * `out` a valid pointer.
+ */
+enum fluvio_status fluvio_smartmodule_from_wasm(const uint8_t *wasm,
+                                                size_t len,
+                                                struct fluvio_smartmodule **out);
+
+/**
+ * An ad-hoc SmartModule read from the .wasm file at `path` (read now).
+ * On success `*out` owns it.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, an empty file or one
+ * above 64 MiB) or FLUVIO_ERR_IO (the file cannot be read).
+ *
+ * # Safety
+ * `path` must be a NUL-terminated string; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_smartmodule_from_wasm_file(const char *path,
+                                                     struct fluvio_smartmodule **out);
+
+/**
+ * Frees a SmartModule description. NULL is a no-op. Configurations it was
+ * added to keep their copy.
+ *
+ * # Safety
+ * `sm` must be NULL or from a `fluvio_smartmodule_*` constructor, not used after.
+ */
+void fluvio_smartmodule_free(struct fluvio_smartmodule *sm);
+
+/**
+ * Sets the kind (default FLUVIO_SMARTMODULE_KIND_AUTO: the module says).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `sm` is NULL or `kind` is unknown.
+ *
+ * # Safety
+ * `sm` must be a live SmartModule description.
+ */
+enum fluvio_status fluvio_smartmodule_set_kind(struct fluvio_smartmodule *sm,
+                                               fluvio_smartmodule_kind kind);
+
+/**
+ * Sets the parameter `key` to `value` (both copied), replacing an earlier
+ * value of `key`. The module receives its parameters in its `init`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if an argument is NULL, not UTF-8,
+ * `key` is empty, or either is longer than 32767 bytes.
+ *
+ * # Safety
+ * `sm` must be a live SmartModule description; `key` and `value`
+ * NUL-terminated strings.
+ */
+enum fluvio_status fluvio_smartmodule_set_param(struct fluvio_smartmodule *sm,
+                                                const char *key,
+                                                const char *value);
+
+/**
+ * Sets the initial accumulator of an aggregate SmartModule (`len` bytes,
+ * copied; default: empty). Only for kind FLUVIO_SMARTMODULE_KIND_AGGREGATE
+ * or _AUTO (checked when the module is added to a configuration).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `sm` is NULL, or `accumulator` is
+ * NULL with a `len` above 0.
+ *
+ * # Safety
+ * `sm` must be a live SmartModule description; `accumulator` NULL or
+ * `len` readable bytes (read only during the call).
+ */
+enum fluvio_status fluvio_smartmodule_set_accumulator(struct fluvio_smartmodule *sm,
+                                                      const uint8_t *accumulator,
+                                                      size_t len);
+
+/**
+ * Gives the module a look-back when its stream opens: the last `last`
+ * records stored (0: no count limit), only those younger than `age_ms`
+ * milliseconds when `age_ms` is above 0. `last` 0 and `age_ms` 0 remove
+ * the look-back. The SPU passes them to the module's `look_back` before
+ * the first record.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `sm` is NULL.
+ *
+ * # Safety
+ * `sm` must be a live SmartModule description.
+ */
+enum fluvio_status fluvio_smartmodule_set_lookback(struct fluvio_smartmodule *sm,
+                                                   uint64_t last,
+                                                   uint64_t age_ms);
+
+/**
+ * Appends a copy of `sm` to the stream's SmartModule chain: the SPU runs
+ * the chain's modules in the order they were added, on every record before
+ * it is sent. A module that cannot be loaded, traps or returns an error
+ * makes `fluvio_stream_next` return FLUVIO_ERR_SMARTMODULE (after the
+ * records before the failing one), with the module's message and the
+ * failing record's offset in `fluvio_last_error()`; the stream then ends.
+ * Record offsets are the true log offsets, also behind a filter.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if an argument is NULL, or an
+ * accumulator was set on a module of another kind than aggregate or auto.
+ *
+ * # Safety
+ * `config` must be a live consumer configuration; `sm` a live SmartModule
+ * description (only read during the call).
+ */
+enum fluvio_status fluvio_consumer_config_add_smartmodule(struct fluvio_consumer_config *config,
+                                                          const struct fluvio_smartmodule *sm);
+
+/**
+ * Appends a copy of `sm` to the producer's SmartModule chain: the SPU runs
+ * the chain on every record before storing it (as the official 0.50
+ * producer asks it to), so only its output is stored, numbered densely. A
+ * module that fails fails the delivery of the batch it was in with
+ * FLUVIO_ERR_SMARTMODULE and the module's message; nothing of that batch is
+ * stored. The module runs on each produce request's batch on its own (an
+ * aggregate starts from its accumulator for every batch, as on the official
+ * SPU). Delivery offsets count the records as sent (the batch's stored base
+ * offset plus the record's position in it): behind a module that drops or
+ * adds records they need not name the record stored.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT as
+ * `fluvio_consumer_config_add_smartmodule`.
+ *
+ * # Safety
+ * `config` must be a live producer configuration; `sm` a live SmartModule
+ * description (only read during the call).
+ */
+enum fluvio_status fluvio_producer_config_add_smartmodule(struct fluvio_producer_config *config,
+                                                          const struct fluvio_smartmodule *sm);
+
+/**
+ * New package metadata: package `name` of `group`, at semantic `version`
+ * (all copied), for the SmartModule API version "0.1.0" unless changed,
+ * private. The SC stores a module with a package as
+ * `<name>-<group>-<version>`, and a stream may name it so or as
+ * `<group>/<name>@<version>`. On success `*out` owns it.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if an argument is NULL, `name` or
+ * `group` is empty, or a string is longer than 32767 bytes. (The SC checks
+ * that the versions are semantic versions.)
+ *
+ * # Safety
+ * `name`, `group` and `version` must be NUL-terminated strings; `out` a
+ * valid pointer.
+ */
+enum fluvio_status fluvio_smartmodule_package_new(const char *name,
+                                                  const char *group,
+                                                  const char *version,
+                                                  struct fluvio_smartmodule_package **out);
+
+/**
+ * Frees package metadata. NULL is a no-op.
+ *
+ * # Safety
+ * `package` must be NULL or from `fluvio_smartmodule_package_new`, not used after.
+ */
+void fluvio_smartmodule_package_free(struct fluvio_smartmodule_package *package);
+
+/**
+ * Sets the package's descriptive fields (each copied; NULL leaves it
+ * unset): the SmartModule API version it was built for, a description, a
+ * license and a repository URL; and whether it is public.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `package` is NULL or a string is
+ * not UTF-8 or longer than 32767 bytes.
+ *
+ * # Safety
+ * `package` must be live package metadata; each string NULL or
+ * NUL-terminated.
+ */
+enum fluvio_status fluvio_smartmodule_package_set_details(struct fluvio_smartmodule_package *package,
+                                                          const char *api_version,
+                                                          const char *description,
+                                                          const char *license,
+                                                          const char *repository,
+                                                          bool public_);
+
+/**
+ * Declares a parameter the module takes: `name` (copied), an optional
+ * `description` (NULL: none), and whether it may be left out.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `package` or `name` is NULL,
+ * `name` is empty, or a string is longer than 32767 bytes.
+ *
+ * # Safety
+ * `package` must be live package metadata; `name` a NUL-terminated
+ * string; `description` NULL or one.
+ */
+enum fluvio_status fluvio_smartmodule_package_add_param(struct fluvio_smartmodule_package *package,
+                                                        const char *name,
+                                                        const char *description,
+                                                        bool optional);
+
+/**
+ * Stores the wasm module `wasm` (`len` bytes, copied; sent gzip-compressed)
+ * on the cluster's SC as `name`, or, with `package` (NULL: none), under the
+ * package's store id `<name>-<group>-<version>` as the official SC keys it
+ * (`name` may then be NULL). Streams and producers then use it with
+ * `fluvio_smartmodule_named`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, empty name or
+ * module, a module above 64 MiB), FLUVIO_ERR_SMARTMODULE (the SC refused
+ * it: the key exists, the package is invalid, the bytes are not a wasm
+ * module), or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `name` NULL or a NUL-terminated string;
+ * `wasm` `len` readable bytes (read only during the call); `package` NULL
+ * or live package metadata.
+ */
+enum fluvio_status fluvio_smartmodule_create(struct fluvio_client *client,
+                                             const char *name,
+                                             const uint8_t *wasm,
+                                             size_t len,
+                                             const struct fluvio_smartmodule_package *package);
+
+/**
+ * `fluvio_smartmodule_create` with the module read from the .wasm file at
+ * `path`.
+ *
+ * Returns what `fluvio_smartmodule_create` returns, and FLUVIO_ERR_IO when
+ * the file cannot be read.
+ *
+ * # Safety
+ * As `fluvio_smartmodule_create`; `path` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_smartmodule_create_from_file(struct fluvio_client *client,
+                                                       const char *name,
+                                                       const char *path,
+                                                       const struct fluvio_smartmodule_package *package);
+
+/**
+ * Deletes the SmartModule stored as `name`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments),
+ * FLUVIO_ERR_SMARTMODULE (no such SmartModule), or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `name` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_smartmodule_delete(struct fluvio_client *client, const char *name);
+
+/**
+ * Lists the SmartModules stored on the SC. On success `*out` owns the
+ * list: read it with `fluvio_smartmodule_list_count`, `_name` and
+ * `_wasm_len`, free it with `fluvio_smartmodule_list_free`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments) or a connection error.
+ *
+ * # Safety
+ * `client` must be a live client; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_smartmodule_list(struct fluvio_client *client,
+                                           struct fluvio_smartmodule_list **out);
+
+/**
+ * Number of SmartModules in `list` (0 for NULL).
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+size_t fluvio_smartmodule_list_count(const struct fluvio_smartmodule_list *list);
+
+/**
+ * The key the `index`-th SmartModule is stored under, or NULL if `index`
+ * is out of range. Owned by the list: valid until
+ * `fluvio_smartmodule_list_free`.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+const char *fluvio_smartmodule_list_name(const struct fluvio_smartmodule_list *list, size_t index);
+
+/**
+ * Bytes of the `index`-th SmartModule's gzip-compressed wasm as the SC
+ * stores it (0 if `index` is out of range).
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+uint64_t fluvio_smartmodule_list_wasm_len(const struct fluvio_smartmodule_list *list, size_t index);
+
+/**
+ * Frees a SmartModule list. NULL is a no-op.
+ *
+ * # Safety
+ * `list` must be NULL or from `fluvio_smartmodule_list`, and not used after.
+ */
+void fluvio_smartmodule_list_free(struct fluvio_smartmodule_list *list);
 
 /**
  * Returns the version of the linked library as `"MAJOR.MINOR.PATCH"`.

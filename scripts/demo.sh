@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v cc >/dev/null || need_apt+=(gcc)
 command -v make >/dev/null || need_apt+=(make)
+# The SmartModule example's filter is C compiled to wasm: clang and wasm-ld.
+command -v clang >/dev/null || need_apt+=(clang)
+command -v wasm-ld >/dev/null || need_apt+=(lld)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
     $SUDO apt-get update -q && $SUDO apt-get install -y -q "${need_apt[@]}"

@@ -21,6 +21,10 @@ command -v go >/dev/null || need_apt+=(golang-go)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 { command -v readelf && command -v nm && command -v strip; } >/dev/null || need_apt+=(binutils)
+# tests/smartmodules.rs and the SmartModule example: wasm modules compiled
+# from freestanding C (clang --target=wasm32, linked by wasm-ld from lld).
+command -v clang >/dev/null || need_apt+=(clang)
+command -v wasm-ld >/dev/null || need_apt+=(lld)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing ${need_apt[*]}" >&2
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -29,7 +29,8 @@ fn build_examples(name: &str) -> PathBuf {
 
 
 /// Each example with its arguments, in the order the demo runs them.
-const EXAMPLES: [(&str, &[&str]); 8] = [
+/// `@BUILD` stands for the build directory.
+const EXAMPLES: [(&str, &[&str]); 9] = [
     ("version", &[]),
     ("local_cluster", &[]),
     ("producer", &["greetings", "25"]),
@@ -39,6 +40,7 @@ const EXAMPLES: [(&str, &[&str]); 8] = [
     ("resumable_consumer", &["greetings", "reader", "10"]),
     ("resumable_consumer", &["greetings", "reader", "10"]),
     ("resumable_consumer", &["greetings", "reader", "10"]),
+    ("smartmodule_filter", &["@BUILD/filter_even.wasm", "numbers"]),
 ];
 
 /// Runs every example, through `wrapper` (e.g. valgrind) if given, with
@@ -57,6 +59,7 @@ fn run_examples(build_dir: &Path, wrapper: &[&str], check: impl FnOnce(&str)) ->
             }
             None => Command::new(&program),
         };
+        let args = args.iter().map(|a| a.replace("@BUILD", &build_dir.display().to_string()));
         let output = command.args(args).env("FLUVIO_ENDPOINT", &server.endpoint).output().expect("run example");
         assert_success(&format!("{} {example}", wrapper.join(" ")), &output);
         stdout.push_str(&String::from_utf8_lossy(&output.stdout));
@@ -150,6 +153,19 @@ fn c_examples_build_and_run() {
     assert!(stdout.contains("apples           -> partition 1"), "{stdout}");
     assert!(stdout.contains("the partitioner was called 4 times"), "{stdout}");
     resumable_runs_read_each_record_once(&stdout);
+    smartmodule_filter_kept_the_even_numbers(&stdout);
+}
+
+/// The filter ran on the SPU, ad hoc and by name: the even numbers of
+/// 0..19, each at its own offset.
+fn smartmodule_filter_kept_the_even_numbers(stdout: &str) {
+    let kept: Vec<&str> = stdout.lines().filter(|l| l.starts_with("kept ")).collect();
+    assert_eq!(kept, ["kept 10 of 20 records", "kept 10 of 20 records"], "{stdout}");
+    let through: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  offset ")).collect();
+    let expected: Vec<String> = (0..20).step_by(2).map(|i| format!("  offset {i:2}  {i}")).collect();
+    assert_eq!(through.len(), 20, "{stdout}");
+    assert_eq!(&through[..10], &expected[..], "ad hoc:\n{stdout}");
+    assert_eq!(&through[10..], &expected[..], "by name:\n{stdout}");
 }
 
 /// The three runs of `resumable_consumer` together read each of the 26
@@ -188,6 +204,7 @@ fn c_examples_are_valgrind_clean() {
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
     resumable_runs_read_each_record_once(&stdout);
+    smartmodule_filter_kept_the_even_numbers(&stdout);
 }
 
 /// The unchanged producer and consumer reach a TLS cluster through a

@@ -1102,3 +1102,123 @@ fn documented_watch_response_dumps() {
            00 09 "127.0.0.1" | 00 | 00 | 00 | 00"#,
     );
 }
+
+// ---------------------------------------------------------------------------
+// SmartModule objects (fluvio-controlplane-metadata's SmartModuleSpec)
+
+use fluvio_controlplane_metadata::smartmodule as their_sm;
+
+/// A SmartModule spec with every field set (or none), ours and theirs.
+fn smartmodule_spec(v: Version, with_meta: bool, summary: bool) -> (SmartModuleSpec, their_sm::SmartModuleSpec) {
+    let payload = vec![0x1f, 0x8b, 8, 0, 1, 2, 3, 4];
+    let (meta, their_meta) = if with_meta {
+        let mut params = BTreeMap::new();
+        params.insert("key".to_string(), SmartModuleParam { description: Some("the key".into()), optional: false });
+        params.insert("limit".to_string(), SmartModuleParam { description: None, optional: true });
+        let meta = SmartModuleMetadata {
+            package: SmartModulePackage {
+                name: "filter".into(),
+                group: "acme".into(),
+                version: "1.2.3".into(),
+                api_version: "0.1.0".into(),
+                description: Some("a filter".into()),
+                license: Some("Apache-2.0".into()),
+                visibility: since(v, 19, SmartModuleVisibility::Public),
+                repository: None,
+            },
+            params,
+        };
+        // fluvio-controlplane-metadata 0.50.1 does not export its params
+        // types: theirs are decoded from our bytes (and must then encode
+        // back to them, below).
+        let our_params = meta.params.to_bytes(19);
+        let mut theirs = their_sm::SmartModuleMetadata {
+            package: their_sm::SmartModulePackage {
+                name: "filter".into(),
+                group: "acme".into(),
+                version: their_sm::FluvioSemVersion::parse("1.2.3").unwrap(),
+                api_version: their_sm::FluvioSemVersion::parse("0.1.0").unwrap(),
+                description: Some("a filter".into()),
+                license: Some("Apache-2.0".into()),
+                visibility: their_sm::SmartModuleVisibility::Public,
+                repository: None,
+            },
+            params: Default::default(),
+        };
+        theirs.params = TheirDecoder::decode_from(&mut std::io::Cursor::new(&our_params), 19).unwrap();
+        assert_eq!(theirs.params.len(), 2);
+        assert!(theirs.params.get_param("limit").is_some_and(|p| p.optional && p.description.is_none()));
+        (Some(meta), Some(theirs))
+    } else {
+        (None, None)
+    };
+    let ours = SmartModuleSpec {
+        meta,
+        summary: summary.then_some(SmartModuleWasmSummary { wasm_length: 8 }),
+        wasm: SmartModuleWasm { format: SmartModuleWasmFormat::Binary, payload: if summary { vec![] } else { payload.clone() } },
+    };
+    let theirs = their_sm::SmartModuleSpec {
+        meta: their_meta,
+        summary: summary.then_some(their_sm::SmartModuleWasmSummary { wasm_length: 8 }),
+        wasm: their_sm::SmartModuleWasm::from_compressed_gzip(if summary { vec![] } else { payload }),
+    };
+    (ours, theirs)
+}
+
+#[test]
+fn smartmodule_specs_match() {
+    for (with_meta, summary) in [(false, false), (true, false), (true, true)] {
+        for v in [10, 18, 19] {
+            let (ours, theirs) = smartmodule_spec(v, with_meta, summary);
+            golden(&ours, &theirs, v);
+        }
+        let (ours, theirs) = smartmodule_spec(19, with_meta, summary);
+        // The store id the official SC keys a packaged module by.
+        if let Some(meta) = &theirs.meta {
+            assert_eq!(ours.meta.as_ref().unwrap().store_id(), meta.store_id());
+        }
+        // Listed with `summary`: the wasm's length instead of the wasm.
+        let (full, _) = smartmodule_spec(19, with_meta, false);
+        let (listed, _) = smartmodule_spec(19, with_meta, true);
+        assert_eq!(full.summary(), listed);
+    }
+}
+
+#[test]
+fn smartmodule_admin_messages_match() {
+    use fluvio_sc_schema::objects as o;
+    golden_versions(SC_VERSIONS, |v| {
+        let (spec, their_spec) = smartmodule_spec(v, true, false);
+        let ours = ObjectApiCreateRequest::SmartModule(SmartModuleCreateRequest {
+            common: CommonCreateRequest { name: "filter".into(), dry_run: false, timeout: Some(5000) },
+            request: spec,
+        });
+        let common = o::CommonCreateRequest { name: "filter".into(), dry_run: false, timeout: Some(5000) };
+        let theirs = o::ObjectApiCreateRequest::try_encode_from(o::CreateRequest::new(common, their_spec), v).unwrap();
+        (ours, theirs)
+    });
+    golden_versions(SC_VERSIONS, |v| {
+        let theirs = o::DeleteRequest::<their_sm::SmartModuleSpec>::with("filter-acme-1.2.3".into(), false);
+        (
+            ObjectApiDeleteRequest::SmartModule(DeleteRequest { key: "filter-acme-1.2.3".into(), force: false }),
+            o::ObjectApiDeleteRequest::try_encode_from(theirs, v).unwrap(),
+        )
+    });
+    golden_versions(SC_VERSIONS, |v| {
+        let ours = ObjectApiListRequest::SmartModule(our_list_request(&["filter"], true, false));
+        (ours, their_list_request::<their_sm::SmartModuleSpec>(&["filter"], true, false, v))
+    });
+    golden_versions(SC_VERSIONS, |v| {
+        let (a, their_a) = smartmodule_spec(v, false, true);
+        let (b, their_b) = smartmodule_spec(v, true, true);
+        let ours = ObjectApiListResponse::SmartModule(vec![
+            Metadata { name: "plain".into(), spec: a, status: SmartModuleStatus {} },
+            Metadata { name: "filter-acme-1.2.3".into(), spec: b, status: SmartModuleStatus {} },
+        ]);
+        let theirs = vec![
+            o::Metadata { name: "plain".into(), spec: their_a, status: their_sm::SmartModuleStatus },
+            o::Metadata { name: "filter-acme-1.2.3".into(), spec: their_b, status: their_sm::SmartModuleStatus },
+        ];
+        (ours, their_list_response(theirs, v))
+    });
+}

@@ -21,11 +21,13 @@ pub use metadata::{ClusterMetadata, Store};
 
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::spu::{
-    ConsumerOffsetFilter, DeleteConsumerOffsetRequest, FetchConsumerOffsetsRequest, ReplicaKey, CONSUMER_OFFSET_TOPIC,
+    ConsumerOffsetFilter, DeleteConsumerOffsetRequest, FetchConsumerOffsetsRequest, ReplicaKey, SmartModuleWasm, CONSUMER_OFFSET_TOPIC,
+    MAX_WASM_LEN,
 };
 use crate::protocol::sc::{
     DeleteRequest, ListFilter, ListRequest, ObjectApiCreateRequest, ObjectApiDeleteRequest, ObjectApiListRequest,
-    ObjectApiListResponse, TopicCreateRequest, TopicSpec,
+    ObjectApiListResponse, SmartModuleCreateRequest, SmartModuleMetadata, SmartModuleSpec, SmartModuleWasm as ScSmartModuleWasm,
+    SmartModuleWasmFormat, TopicCreateRequest, TopicSpec,
 };
 
 /// Endpoint used when none is given and `FLUVIO_ENDPOINT` is unset.
@@ -44,6 +46,17 @@ const MIN_PLATFORM: (u64, u64, u64) = (0, 9, 0);
 pub struct TopicInfo {
     pub name: String,
     pub partitions: u32,
+}
+
+/// A SmartModule stored on the SC, as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmartModuleInfo {
+    /// The key it is stored under.
+    pub name: String,
+    /// Its package metadata, if it was created with some.
+    pub meta: Option<SmartModuleMetadata>,
+    /// Bytes of its (gzip-compressed) wasm.
+    pub wasm_len: u64,
 }
 
 /// A consumer's committed position in one partition, as the cluster keeps it.
@@ -228,6 +241,56 @@ impl Client {
         }
     }
 
+    /// Stores a SmartModule on the SC: `wasm` (raw module bytes, sent
+    /// gzip-compressed as the official client sends them) under `name`, or
+    /// under the package's store id (`name-group-version`) when `meta` is
+    /// given, as the official SC keys it. Returns the key it is stored under.
+    pub async fn create_smartmodule(&self, name: &str, wasm: &[u8], meta: Option<SmartModuleMetadata>) -> Result<String> {
+        if meta.is_none() && name.is_empty() {
+            return Err(ClientError::InvalidArgument("a SmartModule needs a name".into()));
+        }
+        if wasm.is_empty() || wasm.len() > MAX_WASM_LEN {
+            return Err(ClientError::InvalidArgument(format!("the wasm module has {} bytes (1 to {MAX_WASM_LEN} accepted)", wasm.len())));
+        }
+        let payload = match SmartModuleWasm::adhoc_from_wasm(wasm) {
+            Ok(SmartModuleWasm::AdHoc(gzipped)) => gzipped,
+            Ok(SmartModuleWasm::Predefined(_)) => unreachable!("adhoc_from_wasm makes ad-hoc modules"),
+            Err(e) => return Err(ClientError::InvalidArgument(format!("compressing the wasm: {e}"))),
+        };
+        let mut request = SmartModuleCreateRequest {
+            request: SmartModuleSpec { meta, summary: None, wasm: ScSmartModuleWasm { format: SmartModuleWasmFormat::Binary, payload } },
+            ..Default::default()
+        };
+        request.common.name = name.to_string();
+        let status = self.sc().request(&ObjectApiCreateRequest::SmartModule(request), REQUEST_TIMEOUT).await?;
+        let key = status.name.clone();
+        smartmodule_status_result(name, status)?;
+        Ok(key)
+    }
+
+    /// Deletes the SmartModule stored as `name`.
+    pub async fn delete_smartmodule(&self, name: &str) -> Result<()> {
+        let request = ObjectApiDeleteRequest::SmartModule(DeleteRequest { key: name.to_string(), force: false });
+        let status = self.sc().request(&request, REQUEST_TIMEOUT).await?;
+        smartmodule_status_result(name, status)
+    }
+
+    /// Lists the stored SmartModules (summaries: the wasm's length, not the wasm).
+    pub async fn list_smartmodules(&self) -> Result<Vec<SmartModuleInfo>> {
+        let request = ObjectApiListRequest::SmartModule(ListRequest { name_filters: Vec::<ListFilter>::new(), summary: true, system: false });
+        match self.sc().request(&request, REQUEST_TIMEOUT).await? {
+            ObjectApiListResponse::SmartModule(modules) => Ok(modules
+                .into_iter()
+                .map(|m| SmartModuleInfo {
+                    wasm_len: m.spec.summary.as_ref().map_or(m.spec.wasm.payload.len() as u64, |s| u64::from(s.wasm_length)),
+                    meta: m.spec.meta,
+                    name: m.name,
+                })
+                .collect()),
+            other => Err(ClientError::Protocol(format!("listing SmartModules returned {} objects", other.label()))),
+        }
+    }
+
     /// The topic's spec, waiting for the first metadata if needed.
     pub async fn topic(&self, name: &str) -> Result<TopicSpec> {
         validate_topic_name(name)?;
@@ -395,6 +458,16 @@ fn status_result(name: &str, status: crate::protocol::sc::Status) -> Result<()> 
         code => {
             let message = status.error_message.unwrap_or_else(|| code.to_string());
             Err(ClientError::Server { code, message: format!("topic '{name}': {message}") })
+        }
+    }
+}
+
+fn smartmodule_status_result(name: &str, status: crate::protocol::sc::Status) -> Result<()> {
+    match status.error_code {
+        ErrorCode::None => Ok(()),
+        code => {
+            let message = status.error_message.unwrap_or_else(|| code.to_string());
+            Err(ClientError::Server { code, message: format!("SmartModule '{name}': {message}") })
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::client::{validate_consumer_id, Client, ClientError, Connection, Resul
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::RecordSet;
 use crate::protocol::spu::{
-    FetchOffsetsRequest, Isolation, OffsetUpdate, StreamFetchRequest, StreamFetchResponse, UpdateConsumerOffsetRequest,
+    FetchOffsetsRequest, Isolation, OffsetUpdate, SmartModuleInvocation, StreamFetchRequest, StreamFetchResponse, UpdateConsumerOffsetRequest,
     UpdateOffsetsRequest, DEFAULT_FETCH_MAX_BYTES,
 };
 
@@ -109,6 +109,10 @@ pub struct StreamConfig {
     /// following a moved leader) before it fails with the last error. Zero:
     /// the first error ends the stream.
     pub reconnect_timeout: Duration,
+    /// SmartModules the SPU runs on every record before sending it, in
+    /// order (empty: none). A module that fails ends the stream with a
+    /// SmartModule error code, after the records before the failing one.
+    pub smartmodules: Vec<SmartModuleInvocation>,
 }
 
 /// How long streams keep reconnecting by default.
@@ -126,6 +130,7 @@ impl Default for StreamConfig {
             offset_flush: DEFAULT_OFFSET_FLUSH,
             continuous: true,
             reconnect_timeout: DEFAULT_RECONNECT_TIMEOUT,
+            smartmodules: Vec::new(),
         }
     }
 }
@@ -583,6 +588,7 @@ impl PartitionSession {
             max_bytes: *max_bytes,
             isolation: self.config.isolation,
             consumer_id: self.config.consumer_id.clone(),
+            smartmodules: self.config.smartmodules.clone(),
             ..StreamFetchRequest::default()
         };
         let mut frames = connection.stream(&request, 10).await.map_err(SessionEnd::Failed)?;
@@ -629,13 +635,20 @@ impl PartitionSession {
     /// cut short. Advances `next` past what is returned.
     fn records_of(&mut self, set: &RecordSet) -> Result<(Vec<ConsumerRecord>, bool)> {
         let mut records = Vec::new();
+        // Records before this are repeats (a batch sent again after a cut).
+        let start = self.next;
         for batch in &set.batches {
             let decoded = batch.decode_records(MAX_DECOMPRESSED)?;
-            let whole = decoded.complete && (decoded.records.len() as i64) >= batch.record_count();
+            // A SmartModule's output batch holds fewer records than its
+            // offset range: it is whole when its records section is.
+            let whole = decoded.complete;
             // Moved out, not cloned: this is the consumer's hot path.
-            for (i, record) in decoded.records.into_iter().enumerate() {
-                let offset = batch.base_offset + i as i64;
-                if offset < self.next {
+            for record in decoded.records {
+                // The true offset (the official client counts positions
+                // instead, which behind a filter are not log offsets). An
+                // array_map may give several records one offset.
+                let offset = batch.base_offset.saturating_add(record.offset_delta);
+                if offset < start {
                     continue;
                 }
                 if self.stop_at.is_some_and(|end| offset >= end) {
@@ -644,7 +657,7 @@ impl PartitionSession {
                 }
                 let timestamp = batch.record_timestamp(&record);
                 records.push(ConsumerRecord { partition: self.partition, offset, timestamp, key: record.key, value: record.value });
-                self.next = offset + 1;
+                self.next = self.next.max(offset.saturating_add(1));
             }
             if !whole {
                 return Ok((records, true));

@@ -56,6 +56,12 @@ pub struct fluvio_consumer_config {
     stream: StreamConfig,
 }
 
+impl fluvio_consumer_config {
+    pub(crate) fn stream_mut(&mut self) -> &mut StreamConfig {
+        &mut self.stream
+    }
+}
+
 /// A consumer of one, several or every partition of a topic. Any thread may
 /// use it; it is freed by `fluvio_consumer_free` (streams opened from it
 /// keep working).
@@ -563,7 +569,9 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
         let mut records = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
         let next = match records.try_next() {
             Some(next) => Some(next),
-            None if records.is_ended() => None,
+            // After the error that ended a partition's stream: closed at
+            // once, not a timeout while its task winds down.
+            None if records.is_ended() || records.failed() => None,
             None if timeout_ms == 0 => Some(Err(ClientError::Timeout("no record waiting".into()))),
             None => block_on(next_within(&mut records, timeout(timeout_ms)))?,
         };

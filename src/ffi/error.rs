@@ -39,6 +39,10 @@ pub enum fluvio_status {
     /// Not an error: a non-continuous stream delivered every record it was
     /// opened for.
     FLUVIO_END_OF_STREAM = 13,
+    /// A SmartModule failed: it could not be found or loaded, it trapped, or
+    /// it returned an error. The message is the module's own, with the offset
+    /// of the record that failed.
+    FLUVIO_ERR_SMARTMODULE = 14,
 }
 
 impl fluvio_status {
@@ -59,10 +63,11 @@ impl fluvio_status {
             fluvio_status::FLUVIO_ERR_IO => "FLUVIO_ERR_IO",
             fluvio_status::FLUVIO_ERR_PANIC => "FLUVIO_ERR_PANIC",
             fluvio_status::FLUVIO_END_OF_STREAM => "FLUVIO_END_OF_STREAM",
+            fluvio_status::FLUVIO_ERR_SMARTMODULE => "FLUVIO_ERR_SMARTMODULE",
         }
     }
 
-    const ALL: [fluvio_status; 14] = [
+    const ALL: [fluvio_status; 15] = [
         fluvio_status::FLUVIO_OK,
         fluvio_status::FLUVIO_ERR_INVALID_ARGUMENT,
         fluvio_status::FLUVIO_ERR_TIMEOUT,
@@ -77,6 +82,7 @@ impl fluvio_status {
         fluvio_status::FLUVIO_ERR_IO,
         fluvio_status::FLUVIO_ERR_PANIC,
         fluvio_status::FLUVIO_END_OF_STREAM,
+        fluvio_status::FLUVIO_ERR_SMARTMODULE,
     ];
 }
 

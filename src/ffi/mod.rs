@@ -12,6 +12,8 @@ mod error;
 mod local;
 mod producer;
 mod runtime;
+mod smartmodule;
+mod smartmodule_admin;
 mod util;
 mod version;
 
@@ -22,4 +24,6 @@ pub use consumer_offsets::*;
 pub use error::*;
 pub use local::*;
 pub use producer::*;
+pub use smartmodule::*;
+pub use smartmodule_admin::*;
 pub use version::*;

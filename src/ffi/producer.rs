@@ -49,6 +49,12 @@ pub struct fluvio_producer_config {
     config: ProducerConfig,
 }
 
+impl fluvio_producer_config {
+    pub(crate) fn config_mut(&mut self) -> &mut ProducerConfig {
+        &mut self.config
+    }
+}
+
 /// A producer for one topic. Any thread may send and flush, concurrently.
 /// Freed by `fluvio_producer_free`, which flushes first.
 pub struct fluvio_producer {

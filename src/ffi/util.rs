@@ -83,6 +83,7 @@ impl From<ClientError> for FfiError {
             ClientError::Connection(_) => fluvio_status::FLUVIO_ERR_CONNECTION,
             ClientError::Timeout(_) => fluvio_status::FLUVIO_ERR_TIMEOUT,
             ClientError::Protocol(_) => fluvio_status::FLUVIO_ERR_PROTOCOL,
+            ClientError::Server { code, .. } if code.is_smartmodule_error() => fluvio_status::FLUVIO_ERR_SMARTMODULE,
             ClientError::Server { .. } => fluvio_status::FLUVIO_ERR_SERVER,
             ClientError::TopicNotFound(_) => fluvio_status::FLUVIO_ERR_TOPIC_NOT_FOUND,
             ClientError::TopicExists(_) => fluvio_status::FLUVIO_ERR_TOPIC_EXISTS,

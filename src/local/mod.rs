@@ -7,6 +7,7 @@ mod consumer_offsets;
 mod faults;
 pub mod log;
 mod sc;
+pub mod smartengine;
 mod spu;
 mod state;
 mod tls;
@@ -51,6 +52,10 @@ pub struct ClusterConfig {
     /// Emulate the official SPU (for tests): cut the last batch of every
     /// fetch at `max_bytes` instead of sending whole batches only.
     pub cut_batches: bool,
+    /// How long one SmartModule call (init and look-back included) may run
+    /// before its stream or produce request fails with
+    /// `SmartModuleRuntimeError` (the official SPU sets no limit).
+    pub smartmodule_timeout: Duration,
     /// Largest request frame accepted from a client.
     pub max_frame_len: usize,
     /// How long a client may take to send the rest of a frame it started;
@@ -75,6 +80,7 @@ impl ClusterConfig {
             log: LogConfig::default(),
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
             cut_batches: false,
+            smartmodule_timeout: smartengine::DEFAULT_CALL_TIMEOUT,
             partial_frame_timeout: connection::PARTIAL_FRAME_TIMEOUT,
             tls: None,
             imitate_real_spu_sockets: false,
@@ -148,6 +154,7 @@ impl LocalCluster {
                 limits,
                 cut_batches: config.cut_batches,
                 faults: faults.clone(),
+                smartmodule_timeout: config.smartmodule_timeout,
             };
             tasks.push(tokio::spawn(spu::serve(listener, settings, state.clone(), shutdown.clone())));
         }

@@ -71,12 +71,27 @@ async fn handle(state: &Arc<ClusterState>, sender: &FrameSender, header: &Reques
             };
             sender.send(id, version, &status).await
         }
+        ScRequest::Create(ObjectApiCreateRequest::SmartModule(create)) => {
+            let name = create.common.name;
+            let status = match tokio::task::block_in_place(|| state.create_smartmodule(&name, create.request, create.common.dry_run)) {
+                Ok(key) => Status::ok(key),
+                Err(e) => Status::error(name, e.code, e.message),
+            };
+            sender.send(id, version, &status).await
+        }
         ScRequest::Create(other) => {
             let status = Status::error("", ErrorCode::InvalidCreateRequest, format!("creating {} objects is not supported", other.label()));
             sender.send(id, version, &status).await
         }
         ScRequest::Delete(ObjectApiDeleteRequest::Topic(delete)) => {
             let status = match state.delete_topic(&delete.key, delete.force) {
+                Ok(()) => Status::ok(delete.key),
+                Err(e) => Status::error(delete.key, e.code, e.message),
+            };
+            sender.send(id, version, &status).await
+        }
+        ScRequest::Delete(ObjectApiDeleteRequest::SmartModule(delete)) => {
+            let status = match tokio::task::block_in_place(|| state.delete_smartmodule(&delete.key)) {
                 Ok(()) => Status::ok(delete.key),
                 Err(e) => Status::error(delete.key, e.code, e.message),
             };
@@ -114,6 +129,15 @@ fn list_response(state: &ClusterState, list: ObjectApiListRequest) -> ObjectApiL
         ),
         ObjectApiListRequest::Spu(req) => ObjectApiListResponse::Spu(
             state.spu_metadata().into_iter().filter(|s| matches(&req.name_filters, &s.name)).collect(),
+        ),
+        // As the official SC: with `summary`, the wasm's length instead of the wasm.
+        ObjectApiListRequest::SmartModule(req) => ObjectApiListResponse::SmartModule(
+            state
+                .smartmodules()
+                .into_iter()
+                .filter(|m| matches(&req.name_filters, &m.name))
+                .map(|m| if req.summary { Metadata { spec: m.spec.summary(), ..m } } else { m })
+                .collect(),
         ),
         // An unknown kind: an empty list of that label.
         ObjectApiListRequest::Other(buffer) => {

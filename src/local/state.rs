@@ -18,6 +18,7 @@ use crate::protocol::codec::{Decode, Encode};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::Batch;
 use crate::protocol::sc::{
+    SmartModuleSpec, SmartModuleStatus,
     CompressionAlgorithm, Encryption, Endpoint, IngressAddr, IngressPort, Message, Metadata, MsgType,
     PartitionResolution, PartitionSpec, PartitionStatus, ReplicaSpec, ReplicaStatus, SpuSpec, SpuStatus,
     SpuStatusResolution, SpuType, TopicResolution, TopicSpec, TopicStatus,
@@ -28,6 +29,7 @@ use crate::protocol::Compression;
 /// Version the topic list is stored at (the SC version of its specs).
 const STORE_VERSION: i16 = 19;
 const TOPICS_FILE: &str = "topics.bin";
+const SMARTMODULES_FILE: &str = "smartmodules.bin";
 const PARTITIONS_DIR: &str = "partitions";
 /// Id of the first SPU; the official local cluster numbers them from 5001.
 pub const FIRST_SPU_ID: i32 = 5001;
@@ -295,6 +297,8 @@ pub struct ClusterState {
     topics: Mutex<BTreeMap<String, Topic>>,
     events: broadcast::Sender<MetadataEvent>,
     consumer_offsets: ConsumerOffsets,
+    /// SmartModules stored on the SC, by key.
+    smartmodules: Mutex<BTreeMap<String, SmartModuleSpec>>,
 }
 
 impl ClusterState {
@@ -309,6 +313,7 @@ impl ClusterState {
             topics: Mutex::new(BTreeMap::new()),
             events,
             consumer_offsets: ConsumerOffsets::default(),
+            smartmodules: Mutex::new(BTreeMap::new()),
         };
         let stored = match fs::read(data_dir.join(TOPICS_FILE)) {
             Ok(bytes) => Vec::<StoredTopic>::from_bytes(&bytes, STORE_VERSION)
@@ -323,6 +328,13 @@ impl ClusterState {
                 topics.insert(name, topic);
             }
         }
+        let stored = match fs::read(data_dir.join(SMARTMODULES_FILE)) {
+            Ok(bytes) => Vec::<Metadata<SmartModuleSpec>>::from_bytes(&bytes, STORE_VERSION)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{SMARTMODULES_FILE}: {e}")))?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        state.lock_smartmodules().extend(stored.into_iter().map(|m| (m.name, m.spec)));
         state.attach_consumer_offsets()?;
         Ok(state)
     }
@@ -456,6 +468,109 @@ impl ClusterState {
         persisted.map_err(|e| AdminError::new(ErrorCode::StorageError, format!("deleting topic '{name}': {e}")))
     }
 
+    fn lock_smartmodules(&self) -> MutexGuard<'_, BTreeMap<String, SmartModuleSpec>> {
+        self.smartmodules.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The gzipped wasm of the SmartModule stored as `name`, which may also
+    /// be a package's qualified name `group/name@version`.
+    pub fn smartmodule_wasm(&self, name: &str) -> Option<Vec<u8>> {
+        let modules = self.lock_smartmodules();
+        let qualified = || {
+            let (group, rest) = name.split_once('/')?;
+            let (package, version) = rest.split_once('@')?;
+            modules.get(&format!("{package}-{group}-{version}"))
+        };
+        modules.get(name).or_else(qualified).map(|spec| spec.wasm.payload.clone())
+    }
+
+    /// Every stored SmartModule.
+    pub fn smartmodules(&self) -> Vec<Metadata<SmartModuleSpec>> {
+        self.lock_smartmodules()
+            .iter()
+            .map(|(name, spec)| Metadata { name: name.clone(), spec: spec.clone(), status: SmartModuleStatus {} })
+            .collect()
+    }
+
+    fn persist_smartmodules(&self, modules: &BTreeMap<String, SmartModuleSpec>) -> io::Result<()> {
+        let stored: Vec<Metadata<SmartModuleSpec>> = modules
+            .iter()
+            .map(|(name, spec)| Metadata { name: name.clone(), spec: spec.clone(), status: SmartModuleStatus {} })
+            .collect();
+        let path = self.data_dir.join(SMARTMODULES_FILE);
+        let tmp = self.data_dir.join(format!("{SMARTMODULES_FILE}.tmp"));
+        fs::write(&tmp, stored.to_bytes(STORE_VERSION))?;
+        fs::File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        fs::File::open(&self.data_dir)?.sync_all()
+    }
+
+    /// Stores a SmartModule under `name`, or under its package's store id
+    /// (`name-group-version`) when it has package metadata, as the official
+    /// SC does; returns the key. `dry_run` only validates.
+    pub fn create_smartmodule(&self, name: &str, spec: SmartModuleSpec, dry_run: bool) -> Result<String, AdminError> {
+        let key = match &spec.meta {
+            Some(meta) => {
+                let package = &meta.package;
+                if package.name.is_empty() || package.group.is_empty() {
+                    return Err(AdminError::new(ErrorCode::SmartModuleError, "invalid SmartModule package"));
+                }
+                for (what, version) in [("version", &package.version), ("api_version", &package.api_version)] {
+                    if !is_semver(version) {
+                        return Err(AdminError::new(
+                            ErrorCode::SmartModuleError,
+                            format!("the package {what} '{version}' is not a semantic version"),
+                        ));
+                    }
+                }
+                meta.store_id()
+            }
+            None => name.to_string(),
+        };
+        if key.is_empty() || key.len() > 255 || key.chars().any(|c| c.is_control() || c == '/') {
+            return Err(AdminError::new(ErrorCode::SmartModuleError, format!("invalid SmartModule name '{key}'")));
+        }
+        if spec.wasm.payload.is_empty() {
+            return Err(AdminError::new(
+                ErrorCode::SmartModuleInvalid { error: "the wasm payload is empty".into(), name: Some(key.clone()) },
+                "the wasm payload is empty",
+            ));
+        }
+        if let Err(error) = check_gzipped_wasm(&spec.wasm.payload) {
+            return Err(AdminError::new(ErrorCode::SmartModuleInvalid { error: error.clone(), name: Some(key) }, error));
+        }
+        let mut modules = self.lock_smartmodules();
+        if modules.contains_key(&key) {
+            return Err(AdminError::new(ErrorCode::SmartModuleError, format!("SmartModule '{key}' already exists")));
+        }
+        if dry_run {
+            return Ok(key);
+        }
+        let spec = SmartModuleSpec { summary: None, ..spec };
+        modules.insert(key.clone(), spec);
+        if let Err(e) = self.persist_smartmodules(&modules) {
+            modules.remove(&key);
+            return Err(AdminError::new(ErrorCode::StorageError, format!("storing SmartModule '{key}': {e}")));
+        }
+        Ok(key)
+    }
+
+    /// Deletes the SmartModule stored as `key`.
+    pub fn delete_smartmodule(&self, key: &str) -> Result<(), AdminError> {
+        let mut modules = self.lock_smartmodules();
+        let Some(spec) = modules.remove(key) else {
+            return Err(AdminError::new(
+                ErrorCode::SmartModuleNotFound { name: key.to_string() },
+                format!("SmartModule '{key}' not found"),
+            ));
+        };
+        if let Err(e) = self.persist_smartmodules(&modules) {
+            modules.insert(key.to_string(), spec);
+            return Err(AdminError::new(ErrorCode::StorageError, format!("deleting SmartModule '{key}': {e}")));
+        }
+        Ok(())
+    }
+
     pub fn topics(&self) -> Vec<Metadata<TopicSpec>> {
         self.lock_topics().iter().map(|(name, t)| t.metadata(name)).collect()
     }
@@ -527,6 +642,33 @@ fn validate_topic_spec(spec: &TopicSpec) -> Result<(), AdminError> {
         if storage.max_partition_size.is_some_and(|s| s < 2048) {
             return invalid("max partition size must be at least 2048 bytes".into());
         }
+    }
+    Ok(())
+}
+
+/// `MAJOR.MINOR.PATCH` with an optional `-pre` and `+build` (what the
+/// official client's semver parser accepts, loosely).
+fn is_semver(text: &str) -> bool {
+    let (core, rest) = match text.find(['-', '+']) {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
+    numbers.len() == 3
+        && numbers.iter().all(numeric)
+        && (rest.is_empty() || (rest.len() > 1 && rest[1..].bytes().all(|b| b.is_ascii_alphanumeric() || b"-.+".contains(&b))))
+}
+
+/// Checks that `payload` is gzip whose first bytes are a wasm module's.
+fn check_gzipped_wasm(payload: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    flate2::read::GzDecoder::new(payload)
+        .read_exact(&mut head)
+        .map_err(|e| format!("the payload is not a gzip-compressed wasm module: {e}"))?;
+    if head != *b"\0asm" {
+        return Err("the payload is gzip-compressed but not a wasm module".into());
     }
     Ok(())
 }

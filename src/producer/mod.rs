@@ -26,7 +26,7 @@ use crate::client::{Client, ClientError, Connection, PendingResponse, Result};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::{Batch, Record, RecordSet, BATCH_OVERHEAD};
 use crate::protocol::sc::CompressionAlgorithm;
-use crate::protocol::spu::{PartitionProduceData, ProduceRequest, ProduceResponse, TopicProduceData};
+use crate::protocol::spu::{PartitionProduceData, ProduceRequest, ProduceResponse, SmartModuleInvocation, TopicProduceData};
 use crate::protocol::Compression;
 
 /// How a failed batch is sent again (the official clients' `RetryPolicy`).
@@ -97,6 +97,9 @@ pub struct ProducerConfig {
     pub max_in_flight: usize,
     pub partitioner: Option<Arc<dyn Partitioner>>,
     pub delivery: DeliverySemantic,
+    /// SmartModules the SPU runs on every record before storing it (the
+    /// official 0.50 producer's `smartmodules`); empty: none.
+    pub smartmodules: Vec<SmartModuleInvocation>,
 }
 
 impl Default for ProducerConfig {
@@ -113,6 +116,7 @@ impl Default for ProducerConfig {
             max_in_flight: 5,
             partitioner: None,
             delivery: DeliverySemantic::default(),
+            smartmodules: Vec::new(),
         }
     }
 }
@@ -501,6 +505,7 @@ fn produce_request(shared: &Shared, partition: u32, batches: &[OpenBatch]) -> st
     Ok(ProduceRequest {
         timeout_ms: shared.config.request_timeout.as_millis().min(i32::MAX as u128) as i32,
         topics: vec![TopicProduceData { name: shared.topic.clone(), partitions: entries }],
+        smartmodules: shared.config.smartmodules.clone(),
         ..ProduceRequest::default()
     })
 }

@@ -174,6 +174,11 @@ error_codes! {
 }
 
 impl ErrorCode {
+    /// Whether a SmartModule failed (codes 6000..=6008).
+    pub fn is_smartmodule_error(&self) -> bool {
+        (6000..=6008).contains(&self.tag())
+    }
+
     pub fn is_ok(&self) -> bool {
         matches!(self, ErrorCode::None)
     }

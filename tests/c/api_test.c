@@ -169,13 +169,13 @@ static void test_version_and_status(void) {
         "FLUVIO_OK",           "FLUVIO_ERR_INVALID_ARGUMENT", "FLUVIO_ERR_TIMEOUT",          "FLUVIO_ERR_CONNECTION",
         "FLUVIO_ERR_PROTOCOL", "FLUVIO_ERR_SERVER",           "FLUVIO_ERR_TOPIC_NOT_FOUND",  "FLUVIO_ERR_TOPIC_EXISTS",
         "FLUVIO_ERR_RECORD_TOO_LARGE", "FLUVIO_ERR_QUEUE_FULL", "FLUVIO_ERR_CLOSED",        "FLUVIO_ERR_IO",
-        "FLUVIO_ERR_PANIC",    "FLUVIO_END_OF_STREAM",
+        "FLUVIO_ERR_PANIC",    "FLUVIO_END_OF_STREAM",        "FLUVIO_ERR_SMARTMODULE",
     };
     const fluvio_status codes[] = {
         FLUVIO_OK,         FLUVIO_ERR_INVALID_ARGUMENT, FLUVIO_ERR_TIMEOUT,          FLUVIO_ERR_CONNECTION, FLUVIO_ERR_PROTOCOL,
         FLUVIO_ERR_SERVER, FLUVIO_ERR_TOPIC_NOT_FOUND,  FLUVIO_ERR_TOPIC_EXISTS,     FLUVIO_ERR_RECORD_TOO_LARGE,
         FLUVIO_ERR_QUEUE_FULL, FLUVIO_ERR_CLOSED,       FLUVIO_ERR_IO,               FLUVIO_ERR_PANIC,
-        FLUVIO_END_OF_STREAM,
+        FLUVIO_END_OF_STREAM, FLUVIO_ERR_SMARTMODULE,
     };
     char expected[64];
     size_t i;
@@ -194,7 +194,7 @@ static void test_version_and_status(void) {
         CHECK(strcmp(fluvio_status_str((int32_t)codes[i]), names[i]) == 0);
     }
     CHECK(strcmp(fluvio_status_str(-1), "FLUVIO_UNKNOWN_STATUS") == 0);
-    CHECK(strcmp(fluvio_status_str(14), "FLUVIO_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(fluvio_status_str(15), "FLUVIO_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(fluvio_status_str(1000000), "FLUVIO_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(fluvio_status_str(INT32_MIN), "FLUVIO_UNKNOWN_STATUS") == 0);
     printf("version %s and status names ok\n", fluvio_version());

@@ -2,11 +2,13 @@
 
 mod objects;
 mod partition;
+mod smartmodule;
 mod spu;
 mod topic;
 
 pub use objects::*;
 pub use partition::*;
+pub use smartmodule::*;
 pub use spu::*;
 pub use topic::*;
 

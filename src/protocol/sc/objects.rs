@@ -5,6 +5,7 @@
 use std::fmt::Debug;
 
 use super::partition::{PartitionSpec, PartitionStatus};
+use super::smartmodule::SmartModuleSpec;
 use super::spu::{SpuSpec, SpuStatus};
 use super::topic::{TopicSpec, TopicStatus};
 use super::{api_key, Status, SC_VERSION};
@@ -166,10 +167,18 @@ crate::wire_struct! {
     }
 }
 
+crate::wire_struct! {
+    pub struct SmartModuleCreateRequest {
+        pub common: CommonCreateRequest,
+        pub request: SmartModuleSpec,
+    }
+}
+
 object_envelope! {
     /// Create (API key 1001); answered with a [`Status`].
     pub enum ObjectApiCreateRequest {
         Topic(TopicCreateRequest) = "Topic",
+        SmartModule(SmartModuleCreateRequest) = "SmartModule",
     }
 }
 
@@ -193,6 +202,7 @@ object_envelope! {
     /// Delete (API key 1002); answered with a [`Status`].
     pub enum ObjectApiDeleteRequest {
         Topic(DeleteRequest) = "Topic",
+        SmartModule(DeleteRequest) = "SmartModule",
     }
 }
 
@@ -226,6 +236,7 @@ object_envelope! {
         Topic(ListRequest) = "Topic",
         Partition(ListRequest) = "Partition",
         Spu(ListRequest) = "SPU",
+        SmartModule(ListRequest) = "SmartModule",
     }
 }
 
@@ -241,6 +252,7 @@ object_envelope! {
         Topic(Vec<Metadata<TopicSpec>>) = "Topic",
         Partition(Vec<Metadata<PartitionSpec>>) = "Partition",
         Spu(Vec<Metadata<SpuSpec>>) = "SPU",
+        SmartModule(Vec<Metadata<SmartModuleSpec>>) = "SmartModule",
     }
 }
 

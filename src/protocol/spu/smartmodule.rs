@@ -9,11 +9,25 @@ use crate::protocol::codec::{Decode, DecodeError, DecodeResult, Encode, Reader, 
 /// StreamFetch/Produce version from which an invocation carries its name.
 const VERSION_WITH_NAME: Version = 25;
 
+/// Largest wasm module accepted, before compression (the client) and once
+/// inflated (the embedded SPU: a gzip bomb stops here).
+pub const MAX_WASM_LEN: usize = 64 << 20;
+
 /// The module to run: a name known to the cluster, or gzip-compressed wasm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SmartModuleWasm {
     Predefined(String),
     AdHoc(Vec<u8>),
+}
+
+impl SmartModuleWasm {
+    /// Ad-hoc wasm, gzip-compressed as the official client sends it.
+    pub fn adhoc_from_wasm(wasm: &[u8]) -> std::io::Result<Self> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(wasm)?;
+        Ok(SmartModuleWasm::AdHoc(encoder.finish()?))
+    }
 }
 
 impl Default for SmartModuleWasm {

@@ -1,0 +1,22 @@
+/* filter_map: a value that is a multiple of 3 becomes a third of it; other
+ * records are dropped. */
+#include "sm.h"
+
+__attribute__((export_name("filter_map")))
+i32 filter_map(i32 ptr, i32 len, i32 version) {
+    input in = read_input(ptr, len, version, 0);
+    if (in.bad) return SM_DECODING_BASE_INPUT;
+    output o = begin_output();
+    for (i32 i = 0; i < in.count; i++) {
+        record rec;
+        if (!rd_record(&in.records, &rec)) return SM_DECODING_RECORDS;
+        i64 n;
+        if (parse_i64(rec.value, rec.value_len, &n) && n % 3 == 0) {
+            u8 *buf = heap_alloc(24);
+            i32 m = format_i64(n / 3, buf);
+            out_record(&o, &rec, rec.has_key, rec.key, rec.key_len, buf, m);
+        }
+    }
+    out_error(&o, 0, 0, 0, 0);
+    return send_output(&o);
+}
