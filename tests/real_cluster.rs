@@ -7,11 +7,11 @@
 //!
 //! Each test makes its own topics (named after the process id) and deletes them.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use fluvio::client::{Client, ClientError};
-use fluvio::consumer::{Offset, RecordStream, StreamConfig};
-use fluvio::producer::{Producer, ProducerConfig};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -30,25 +30,10 @@ async fn round_trips_at_linger_0_are_not_held_by_the_spus_nagle() {
     let client = connect().await;
     let topic = topic_name("latency");
     client.create_topic(&topic, 1, 1).await.unwrap();
-    let producer = Producer::new(&client, &topic, ProducerConfig { linger: Duration::ZERO, ..ProducerConfig::default() }).await.unwrap();
-    let mut stream = RecordStream::open(&client, &topic, &[0], Offset::end(), StreamConfig::default(), None).await.unwrap();
-    let mut round_trips = Vec::new();
-    for i in 0..220 {
-        let value = format!("round trip {i:04}");
-        let started = Instant::now();
-        producer.send(None, value.as_bytes()).unwrap();
-        let record = tokio::time::timeout(WAIT, stream.next()).await.expect("the record in time").expect("stream open").unwrap();
-        assert_eq!(record.value, value.as_bytes());
-        if i >= 20 {
-            round_trips.push(started.elapsed());
-        }
-    }
-    round_trips.sort();
+    let round_trips = support::round_trips_at_linger_0(&client, &topic, 20, 200).await;
     let (median, p99) = (round_trips[100], round_trips[198]);
     eprintln!("real cluster: 200 round trips at linger 0: median {median:?}, p99 {p99:?}");
     assert!(median < Duration::from_millis(10), "median {median:?} (p99 {p99:?})");
-    producer.close(WAIT).await.unwrap();
-    drop(stream);
     client.delete_topic(&topic).await.unwrap();
 }
 

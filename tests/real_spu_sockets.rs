@@ -6,14 +6,13 @@
 //! TCP_QUICKACK after each read, as ours does. The bound below is four times
 //! below the failure mode: this is not a timing test.
 
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Duration;
 
 use fluvio::client::Client;
-use fluvio::consumer::{Offset, RecordStream, StreamConfig};
 use fluvio::local::{ClusterConfig, LocalCluster};
-use fluvio::producer::{Producer, ProducerConfig};
 
-const WAIT: Duration = Duration::from_secs(10);
 const WARMUP: usize = 20;
 const ROUND_TRIPS: usize = 200;
 
@@ -25,26 +24,10 @@ async fn round_trips_at_linger_0_do_not_wait_for_delayed_acks() {
     let cluster = LocalCluster::start(config).await.unwrap();
     let client = Client::connect(&cluster.endpoint()).await.unwrap();
     client.create_topic("latency", 1, 1).await.unwrap();
-    let producer = Producer::new(&client, "latency", ProducerConfig { linger: Duration::ZERO, ..ProducerConfig::default() }).await.unwrap();
-    let mut stream = RecordStream::open(&client, "latency", &[0], Offset::end(), StreamConfig::default(), None).await.unwrap();
-    let mut round_trips = Vec::with_capacity(ROUND_TRIPS);
-    for i in 0..WARMUP + ROUND_TRIPS {
-        let value = format!("round trip {i:04}");
-        let started = Instant::now();
-        producer.send(None, value.as_bytes()).unwrap();
-        let record = tokio::time::timeout(WAIT, stream.next()).await.expect("the record within 10 s").expect("stream open").unwrap();
-        let elapsed = started.elapsed();
-        assert_eq!(record.value, value.as_bytes(), "another record came back");
-        if i >= WARMUP {
-            round_trips.push(elapsed);
-        }
-    }
-    round_trips.sort();
+    let round_trips = support::round_trips_at_linger_0(&client, "latency", WARMUP, ROUND_TRIPS).await;
     let (median, p99) = (round_trips[ROUND_TRIPS / 2], round_trips[ROUND_TRIPS * 99 / 100]);
     eprintln!("real SPU sockets: {ROUND_TRIPS} round trips at linger 0: median {median:?}, p99 {p99:?}");
     assert!(median < Duration::from_millis(10), "median round trip {median:?}: delayed ACKs are back (p99 {p99:?})");
-    producer.close(WAIT).await.unwrap();
-    drop(stream);
     drop(client);
     cluster.stop().await.unwrap();
 }

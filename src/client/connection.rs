@@ -185,9 +185,8 @@ impl Connection {
     /// Closes the connection: whatever waits on it fails, and no request is
     /// sent on it again. For a peer that stopped answering.
     pub fn close(&self) {
-        let error = ClientError::Connection(format!("the connection to {} was closed: it stopped answering", self.addr));
         // Closed for new requests at once; the reader fails those waiting.
-        lock(&self.waiters).closed.get_or_insert(error);
+        lock(&self.waiters).closed.get_or_insert(stopped_answering(&self.addr));
         self.closed.store(true, Ordering::Release);
         // notify_one keeps the wake-up if the reader is not waiting yet.
         self.close_requested.notify_one();
@@ -280,6 +279,11 @@ impl Connection {
     }
 }
 
+/// Why a connection that `close` ended fails its requests.
+fn stopped_answering(addr: &str) -> ClientError {
+    ClientError::Connection(format!("the connection to {addr} was closed: it stopped answering"))
+}
+
 /// ApiVersions on the bare socket, correlation id 1.
 async fn handshake(addr: &str, client_id: &str, read: &mut ReadHalf, write: &mut WriteHalf) -> Result<ApiVersionsResponse> {
     let request = ApiVersionsRequest {
@@ -343,7 +347,7 @@ async fn read_frames(
         // read_buf is cancel-safe: nothing read is lost when close wins.
         let read = tokio::select! {
             read = read.read_buf(&mut buf) => read,
-            _ = close_requested.notified() => break ClientError::Connection(format!("the connection to {addr} was closed: it stopped answering")),
+            _ = close_requested.notified() => break stopped_answering(&addr),
         };
         match read {
             Ok(0) => break ClientError::Connection(format!("{addr} closed the connection")),

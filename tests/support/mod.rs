@@ -188,3 +188,30 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Produce→consume round trips of single records at linger 0 on partition 0
+/// of `topic`, each value checked: the sorted times of `count` of them,
+/// after `warmup` uncounted ones.
+pub async fn round_trips_at_linger_0(client: &fluvio::client::Client, topic: &str, warmup: usize, count: usize) -> Vec<std::time::Duration> {
+    use fluvio::consumer::{Offset, RecordStream, StreamConfig};
+    use fluvio::producer::{Producer, ProducerConfig};
+    use std::time::{Duration, Instant};
+    let wait = Duration::from_secs(10);
+    let producer = Producer::new(client, topic, ProducerConfig { linger: Duration::ZERO, ..ProducerConfig::default() }).await.unwrap();
+    let mut stream = RecordStream::open(client, topic, &[0], Offset::end(), StreamConfig::default(), None).await.unwrap();
+    let mut round_trips = Vec::with_capacity(count);
+    for i in 0..warmup + count {
+        let value = format!("round trip {i:04}");
+        let started = Instant::now();
+        producer.send(None, value.as_bytes()).unwrap();
+        let record = tokio::time::timeout(wait, stream.next()).await.expect("the record within 10 s").expect("stream open").unwrap();
+        let elapsed = started.elapsed();
+        assert_eq!(record.value, value.as_bytes(), "another record came back");
+        if i >= warmup {
+            round_trips.push(elapsed);
+        }
+    }
+    producer.close(wait).await.unwrap();
+    round_trips.sort();
+    round_trips
+}
