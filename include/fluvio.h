@@ -1189,6 +1189,29 @@ enum fluvio_status fluvio_local_config_set_port(struct fluvio_local_config *conf
 enum fluvio_status fluvio_local_config_set_spus(struct fluvio_local_config *config, uint16_t spus);
 
 /**
+ * Bounds every call into a SmartModule the cluster runs (a transform on
+ * one batch, `init`, `look_back`, `alloc`):
+ * - `timeout_ms`: wall-clock time (default 10000). A call still running
+ *   then fails its stream (or produce request) with FLUVIO_ERR_SMARTMODULE;
+ * - `fuel`: units of work, one per function call and per loop iteration
+ *   of the module (default 4294967296, a few seconds of a tight loop). A
+ *   call that spends it traps: its stream fails the same way, and the
+ *   thread that ran it is free again.
+ *
+ * A real SPU gives every call practically unlimited fuel and no timeout:
+ * a module that loops there stalls its stream for good.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or either bound
+ * is 0.
+ *
+ * # Safety
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_local_config_set_smartmodule_limits(struct fluvio_local_config *config,
+                                                              uint32_t timeout_ms,
+                                                              uint64_t fuel);
+
+/**
  * Serves TLS on the SC and every SPU: `cert` is the server's certificate
  * chain and `key` its private key; with `client_ca` (NULL: anonymous
  * clients welcome) every client must present a certificate signed by that

@@ -24,7 +24,7 @@ use fluvio::protocol::spu::{SmartModuleContextData, SmartModuleExtraParams, Smar
 use support::{assert_success, official_client, start_cluster};
 
 /// The test modules: source file stem and the transform it exports.
-const MODULES: [&str; 10] = [
+const MODULES: [&str; 12] = [
     "filter_even",
     "map_upper",
     "filter_map_third",
@@ -35,6 +35,8 @@ const MODULES: [&str; 10] = [
     "map_trap",
     "filter_error",
     "filter_loop",
+    "filter_wild_alloc",
+    "filter_wild_output",
 ];
 
 /// Compiles every module once per test binary; returns the directory of
@@ -458,6 +460,92 @@ async fn a_module_that_never_returns_fails_its_stream_not_the_cluster() {
     let (_, end) = tokio::task::block_in_place(|| cluster_offsets(&client));
     assert_eq!(end, 4, "nothing was stored");
     tokio::time::timeout(Duration::from_secs(20), cluster.stop()).await.expect("the cluster stops").unwrap();
+}
+
+/// A module that loops spends its fuel (one unit per call and loop
+/// iteration) and traps: the stream fails with a SmartModule error naming
+/// the fuel, well before the timeout, and the call is over (the chain came
+/// back: the same stream config works again at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_module_that_loops_runs_out_of_fuel() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = fluvio::local::ClusterConfig::new(dir.path());
+    config.smartmodule_timeout = Duration::from_secs(60);
+    config.smartmodule_fuel = 5_000_000;
+    let cluster = fluvio::local::LocalCluster::start(config).await.unwrap();
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    client.create_topic("spin", 1, 1).await.unwrap();
+    let producer = fluvio::producer::Producer::new(&client, "spin", fluvio::producer::ProducerConfig::default()).await.unwrap();
+    for value in ["1", "2", "loop", "4"] {
+        producer.send(None, value.as_bytes()).unwrap();
+        tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+    }
+    for _ in 0..2 {
+        let started = std::time::Instant::now();
+        let (values, error) = read_until_error(&client, "spin", "filter_loop").await;
+        assert_eq!(values, [b"1".to_vec(), b"2".to_vec()]);
+        let message = error.to_string();
+        assert!(message.contains("ran out of fuel: 5000000 units") && message.contains("offset 2"), "{message}");
+        assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    }
+    // Producer side: nothing is stored.
+    let config = fluvio::producer::ProducerConfig {
+        smartmodules: vec![our_invocation("filter_loop", SmartModuleKind::Filter, &[])],
+        ..Default::default()
+    };
+    let producer = fluvio::producer::Producer::new(&client, "spin", config).await.unwrap();
+    let delivery = producer.send(None, b"loop").unwrap();
+    let flushed = tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30)));
+    let message = flushed.expect_err("a produce request through the looping module succeeded").to_string();
+    assert!(message.contains("ran out of fuel"), "{message}");
+    drop(delivery);
+    assert_eq!(tokio::task::block_in_place(|| cluster_offsets(&client)).1, 4, "nothing was stored");
+    cluster.stop().await.unwrap();
+}
+
+/// Modules that hand the engine bad addresses: an `alloc` that returns
+/// one far outside its memory (the official engine copies the input there
+/// with a raw pointer: the process would die of SIGSEGV), and an output
+/// larger than the memory. Each fails its stream with a SmartModule error
+/// that says what the module did; the cluster serves on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn modules_with_wild_addresses_fail_their_stream_not_the_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 1).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    client.create_topic("spin", 1, 1).await.unwrap();
+    let producer = fluvio::producer::Producer::new(&client, "spin", fluvio::producer::ProducerConfig::default()).await.unwrap();
+    for value in ["1", "2", "3", "4"] {
+        producer.send(None, value.as_bytes()).unwrap();
+    }
+    tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+    for (module, expected) in [
+        ("filter_wild_alloc", "alloc returned an address its input does not fit at"),
+        ("filter_wild_output", "passed copy_records an output outside its memory"),
+    ] {
+        let (values, error) = read_until_error(&client, "spin", module).await;
+        assert!(values.is_empty(), "{module}: {values:?}");
+        let message = error.to_string();
+        assert!(message.contains(expected) && message.contains("offsets 0..=3"), "{module}: {message}");
+    }
+    let even = our_read(&client, "spin", our_invocation("filter_even", SmartModuleKind::Filter, &[])).await;
+    assert_eq!(even.iter().map(|(o, (_, v))| (*o, v.clone())).collect::<Vec<_>>(), [(1, b"2".to_vec()), (3, b"4".to_vec())]);
+    cluster.stop().await.unwrap();
+}
+
+/// The values a stream from the beginning through `module` yields before
+/// it fails, and the failure.
+async fn read_until_error(client: &Client, topic: &str, module: &str) -> (Vec<Vec<u8>>, fluvio::client::ClientError) {
+    let config = StreamConfig { continuous: false, smartmodules: vec![our_invocation(module, SmartModuleKind::Filter, &[])], ..StreamConfig::default() };
+    let mut stream = RecordStream::open(client, topic, &[0], Offset::beginning(), config, None).await.unwrap();
+    let mut values = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(60), stream.next()).await.expect("the stream hangs") {
+            Some(Ok(record)) => values.push(record.value),
+            Some(Err(e)) => return (values, e),
+            None => panic!("{module}: the stream ended without an error"),
+        }
+    }
 }
 
 /// The partition's (start, end) offsets, as a plain stream sees them.

@@ -27,6 +27,10 @@ usage: fluvio-local --data-dir DIR [options]
   --imitate-real-spu-sockets
                             use sockets as the real SC and SPUs do: Nagle on,
                             StreamFetch frames in two writes (for testing clients)
+  --smartmodule-timeout-ms MS
+                            wall-clock bound of one SmartModule call (default 10000)
+  --smartmodule-fuel N      work bound of one SmartModule call, in function calls
+                            and loop iterations (default 4294967296)
   --tls-cert FILE           serve TLS on the SC and every SPU with this PEM
                             certificate chain (needs --tls-key)
   --tls-key FILE            the PEM private key of --tls-cert
@@ -78,6 +82,11 @@ fn parse_args() -> Result<Args, String> {
             "--retention-bytes" => config.log.retention_bytes = Some(number("--retention-bytes", value("--retention-bytes")?)?),
             "--cut-batches" => config.cut_batches = true,
             "--imitate-real-spu-sockets" => config.imitate_real_spu_sockets = true,
+            "--smartmodule-timeout-ms" => {
+                let ms = number("--smartmodule-timeout-ms", value("--smartmodule-timeout-ms")?)?;
+                config.smartmodule_timeout = Duration::from_millis(ms.max(1));
+            }
+            "--smartmodule-fuel" => config.smartmodule_fuel = number("--smartmodule-fuel", value("--smartmodule-fuel")?)?.max(1),
             "--tls-cert" => tls_cert = Some(value("--tls-cert")?),
             "--tls-key" => tls_key = Some(value("--tls-key")?),
             "--tls-client-ca" => tls_client_ca = Some(value("--tls-client-ca")?),

@@ -18,6 +18,22 @@ pub struct fluvio_local_config {
     port: u16,
     spus: u16,
     tls: Option<ServerTls>,
+    smartmodule_timeout: std::time::Duration,
+    smartmodule_fuel: u64,
+}
+
+impl Default for fluvio_local_config {
+    fn default() -> Self {
+        let cluster = ClusterConfig::new("");
+        fluvio_local_config {
+            data_dir: None,
+            port: 0,
+            spus: 1,
+            tls: None,
+            smartmodule_timeout: cluster.smartmodule_timeout,
+            smartmodule_fuel: cluster.smartmodule_fuel,
+        }
+    }
 }
 
 /// A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
@@ -36,7 +52,7 @@ pub struct fluvio_local_cluster {
 /// `fluvio_local_config_free`.
 #[no_mangle]
 pub extern "C" fn fluvio_local_config_new() -> *mut fluvio_local_config {
-    Box::into_raw(Box::new(fluvio_local_config { data_dir: None, port: 0, spus: 1, tls: None }))
+    Box::into_raw(Box::new(fluvio_local_config::default()))
 }
 
 /// Frees a configuration. NULL is a no-op.
@@ -114,6 +130,41 @@ pub unsafe extern "C" fn fluvio_local_config_set_spus(config: *mut fluvio_local_
     })
 }
 
+/// Bounds every call into a SmartModule the cluster runs (a transform on
+/// one batch, `init`, `look_back`, `alloc`):
+/// - `timeout_ms`: wall-clock time (default 10000). A call still running
+///   then fails its stream (or produce request) with FLUVIO_ERR_SMARTMODULE;
+/// - `fuel`: units of work, one per function call and per loop iteration
+///   of the module (default 4294967296, a few seconds of a tight loop). A
+///   call that spends it traps: its stream fails the same way, and the
+///   thread that ran it is free again.
+///
+/// A real SPU gives every call practically unlimited fuel and no timeout:
+/// a module that loops there stalls its stream for good.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or either bound
+/// is 0.
+///
+/// # Safety
+/// `config` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_config_set_smartmodule_limits(
+    config: *mut fluvio_local_config,
+    timeout_ms: u32,
+    fuel: u64,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: checked for NULL; the caller guarantees it is live.
+        let config = unsafe { config.as_mut() }.ok_or_else(|| FfiError::invalid("config is NULL"))?;
+        if timeout_ms == 0 || fuel == 0 {
+            return Err(FfiError::invalid("a SmartModule call needs a timeout and fuel above 0"));
+        }
+        config.smartmodule_timeout = std::time::Duration::from_millis(timeout_ms.into());
+        config.smartmodule_fuel = fuel;
+        Ok(())
+    })
+}
+
 /// Serves TLS on the SC and every SPU: `cert` is the server's certificate
 /// chain and `key` its private key; with `client_ca` (NULL: anonymous
 /// clients welcome) every client must present a certificate signed by that
@@ -169,7 +220,7 @@ pub unsafe extern "C" fn fluvio_local_cluster_start(
             return Err(FfiError::invalid("out is NULL"));
         }
         // SAFETY: NULL means defaults; otherwise the caller guarantees it is live.
-        let defaults = fluvio_local_config { data_dir: None, port: 0, spus: 1, tls: None };
+        let defaults = fluvio_local_config::default();
         let config = unsafe { config.as_ref() }.unwrap_or(&defaults);
         let (data_dir, temp_dir) = match &config.data_dir {
             Some(dir) => (dir.clone(), None),
@@ -182,6 +233,8 @@ pub unsafe extern "C" fn fluvio_local_cluster_start(
         cluster_config.sc_port = config.port;
         cluster_config.spus = config.spus;
         cluster_config.tls = config.tls.clone();
+        cluster_config.smartmodule_timeout = config.smartmodule_timeout;
+        cluster_config.smartmodule_fuel = config.smartmodule_fuel;
         let cluster = block_on(LocalCluster::start(cluster_config))?.map_err(|e| {
             // Unusable TLS files are the caller's arguments; the rest is I/O.
             let status = match e.kind() {

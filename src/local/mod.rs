@@ -8,6 +8,8 @@ mod faults;
 pub mod log;
 mod sc;
 pub mod smartengine;
+#[cfg(feature = "smartengine")]
+mod wasm_guard;
 mod spu;
 mod state;
 mod tls;
@@ -54,8 +56,14 @@ pub struct ClusterConfig {
     pub cut_batches: bool,
     /// How long one SmartModule call (init and look-back included) may run
     /// before its stream or produce request fails with
-    /// `SmartModuleRuntimeError` (the official SPU sets no limit).
+    /// `SmartModuleRuntimeError` (the official SPU sets no limit). A module
+    /// still running then is abandoned; its fuel ends it.
     pub smartmodule_timeout: Duration,
+    /// The fuel of one SmartModule call: a unit for every function call and
+    /// every loop iteration of the module; a call that spends it traps and
+    /// fails with `SmartModuleRuntimeError` (the official SPU gives every
+    /// call `i64::MAX / 2`: a loop never ends there).
+    pub smartmodule_fuel: u64,
     /// Largest request frame accepted from a client.
     pub max_frame_len: usize,
     /// How long a client may take to send the rest of a frame it started;
@@ -81,6 +89,7 @@ impl ClusterConfig {
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
             cut_batches: false,
             smartmodule_timeout: smartengine::DEFAULT_CALL_TIMEOUT,
+            smartmodule_fuel: smartengine::DEFAULT_CALL_FUEL,
             partial_frame_timeout: connection::PARTIAL_FRAME_TIMEOUT,
             tls: None,
             imitate_real_spu_sockets: false,
@@ -154,7 +163,7 @@ impl LocalCluster {
                 limits,
                 cut_batches: config.cut_batches,
                 faults: faults.clone(),
-                smartmodule_timeout: config.smartmodule_timeout,
+                smartmodule_limits: smartengine::CallLimits { timeout: config.smartmodule_timeout, fuel: config.smartmodule_fuel },
             };
             tasks.push(tokio::spawn(spu::serve(listener, settings, state.clone(), shutdown.clone())));
         }

@@ -29,11 +29,22 @@ use crate::protocol::{
 /// Memory one chain's store may grow to: the official SPU's default
 /// (`SPU_SMARTENGINE_STORE_MAX_BYTES`, 1 GiB).
 pub const STORE_MAX_MEMORY: usize = 1 << 30;
-/// How long one call into a chain may run by default: the engine gives
-/// every call i64::MAX/2 fuel and no epoch deadline, so a module that loops
-/// never returns; the call runs on a thread of its own and is abandoned
-/// (the thread spins on until the process exits) once this has passed.
+/// How long one call into a chain may run by default: the call runs on a
+/// thread of its own, and its stream or produce request fails once this
+/// has passed; the module's fuel ends the thread.
 pub const DEFAULT_CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The fuel of one call by default, in units of one function call or loop
+/// iteration (see `wasm_guard`): the engine's own fuel (`i64::MAX / 2` a
+/// call) never runs out.
+pub const DEFAULT_CALL_FUEL: u64 = 1 << 32;
+
+/// What one call into a SmartModule may take (memory: `STORE_MAX_MEMORY`
+/// for the whole chain).
+#[derive(Debug, Clone, Copy)]
+pub struct CallLimits {
+    pub timeout: std::time::Duration,
+    pub fuel: u64,
+}
 
 /// Runs `work` on a thread of its own and waits up to `limit` for it; a
 /// module that does not return in time is abandoned with its thread, and
@@ -157,6 +168,7 @@ mod engine {
     };
 
     use super::*;
+    use crate::local::wasm_guard;
 
     /// One engine per process, as the official SPU keeps one.
     fn engine() -> &'static SmartEngine {
@@ -200,6 +212,26 @@ mod engine {
         }))
     }
 
+    /// Which bound of `wasm_guard` a failed call hit, as a message: the
+    /// innermost frame of the trap is one of the guard's named traps.
+    fn guard_trap(err: &anyhow::Error, fuel: u64) -> Option<String> {
+        let backtrace = err.downcast_ref::<wasmtime::WasmBacktrace>()?;
+        let hint = match backtrace.frames().first()?.func_name()? {
+            wasm_guard::FUEL_TRAP => {
+                format!("the SmartModule ran out of fuel: {fuel} units (function calls and loop iterations) in one call")
+            }
+            wasm_guard::ALLOC_TRAP => "the SmartModule's alloc returned an address its input does not fit at".into(),
+            wasm_guard::OUTPUT_TRAP => "the SmartModule passed copy_records an output outside its memory".into(),
+            _ => return None,
+        };
+        Some(hint)
+    }
+
+    /// A failed call as a message: the bound it hit, or the engine's error.
+    fn describe(err: &anyhow::Error, fuel: u64) -> String {
+        guard_trap(err, fuel).unwrap_or_else(|| format!("{err:#}"))
+    }
+
     fn memory_error(err: &anyhow::Error) -> Option<ErrorCode> {
         match err.downcast_ref::<EngineError>() {
             Some(EngineError::StoreMemoryExceeded { requested, max, .. }) => {
@@ -214,6 +246,7 @@ mod engine {
         instance: SmartModuleChainInstance,
         version: Version,
         kind: ErrorKind,
+        fuel: u64,
     }
 
     impl std::fmt::Debug for Chain {
@@ -224,11 +257,12 @@ mod engine {
 
     impl Chain {
         /// Resolves and initializes `invocations` for a request of API
-        /// `version`; `stored` finds the gzipped wasm of a SmartModule the
-        /// cluster stores by name.
+        /// `version`, each module bounded to `fuel` a call; `stored` finds
+        /// the gzipped wasm of a SmartModule the cluster stores by name.
         pub fn build(
             invocations: Vec<SmartModuleInvocation>,
             version: Version,
+            fuel: u64,
             stored: impl Fn(&str) -> Option<Vec<u8>>,
         ) -> Result<Chain, ErrorCode> {
             let kind = error_kind(&invocations);
@@ -242,7 +276,9 @@ mod engine {
                     },
                     SmartModuleWasm::AdHoc(gzipped) => (invocation.name.clone().unwrap_or_default(), gzipped),
                 };
-                let wasm = gunzip_wasm(&gzipped).map_err(|error| ErrorCode::SmartModuleInvalid { error, name: Some(name.clone()) })?;
+                let wasm = gunzip_wasm(&gzipped)
+                    .and_then(|wasm| wasm_guard::guard(&wasm, fuel))
+                    .map_err(|error| ErrorCode::SmartModuleInvalid { error, name: Some(name.clone()) })?;
                 let initial_data = match invocation.kind {
                     SmartModuleKind::Aggregate { accumulator }
                     | SmartModuleKind::Generic(SmartModuleContextData::Aggregate { accumulator }) => {
@@ -273,15 +309,15 @@ mod engine {
                 builder.add_smart_module(config, wasm);
             }
             let instance = builder.initialize(engine()).map_err(|err| {
-                memory_error(&err).unwrap_or_else(|| ErrorCode::SmartModuleChainInitError(format!("{err:#}")))
+                memory_error(&err).unwrap_or_else(|| ErrorCode::SmartModuleChainInitError(describe(&err, fuel)))
             })?;
-            Ok(Chain { instance, version, kind })
+            Ok(Chain { instance, version, kind, fuel })
         }
 
         /// Runs the chain's `look_back` on `records` (the records the
         /// lookback asks for, read by the caller through `read`).
         pub fn look_back(&mut self, read: impl Fn(EngineLookback) -> Result<Vec<Record>, ErrorCode>) -> Result<(), ErrorCode> {
-            let version = self.version;
+            let (version, fuel) = (self.version, self.fuel);
             let read_fn = |lookback: EngineLookback| {
                 let records = read(lookback)
                     .and_then(|records| to_engine_records(&records, version))
@@ -290,7 +326,10 @@ mod engine {
             };
             let future = self.instance.look_back(read_fn);
             block_on_ready(future).map_err(|err| {
-                memory_error(&err).unwrap_or_else(|| ErrorCode::SmartModuleLookBackError(format!("{}", err.root_cause())))
+                memory_error(&err).unwrap_or_else(|| match guard_trap(&err, fuel) {
+                    Some(hint) => ErrorCode::SmartModuleLookBackError(hint),
+                    None => ErrorCode::SmartModuleLookBackError(format!("{}", err.root_cause())),
+                })
             })
         }
 
@@ -370,7 +409,7 @@ mod engine {
                         format!("on the records at offsets {first_offset}..={last_offset}")
                     };
                     return Err(ErrorCode::SmartModuleRuntimeError(Box::new(SmartModuleRuntimeError {
-                        hint: format!("{err:#} ({range})"),
+                        hint: format!("{} ({range})", describe(&err, self.fuel)),
                         offset: first_offset,
                         kind: self.kind,
                         record_key: records[0].key.clone().map(VarintBytes),
@@ -450,6 +489,7 @@ mod no_engine {
         pub fn build(
             _invocations: Vec<SmartModuleInvocation>,
             _version: Version,
+            _fuel: u64,
             _stored: impl Fn(&str) -> Option<Vec<u8>>,
         ) -> Result<Chain, ErrorCode> {
             Err(ErrorCode::SmartModuleChainInitError(

@@ -11,7 +11,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio::sync::mpsc;
 
 use super::faults::Faults;
-use super::smartengine::{run_with_limit, Chain, Lookback, Processed};
+use super::smartengine::{run_with_limit, CallLimits, Chain, Lookback, Processed};
 use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming, WireStyle};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
@@ -45,7 +45,7 @@ struct Spu {
     cut_batches: bool,
     faults: Arc<Faults>,
     /// How long one SmartModule call may run.
-    smartmodule_timeout: std::time::Duration,
+    smartmodule_limits: CallLimits,
 }
 
 /// How an SPU listener serves: its id, TLS, how it uses its sockets, frame
@@ -58,13 +58,13 @@ pub struct SpuSettings {
     pub limits: FrameLimits,
     pub cut_batches: bool,
     pub faults: Arc<Faults>,
-    pub smartmodule_timeout: std::time::Duration,
+    pub smartmodule_limits: CallLimits,
 }
 
 pub async fn serve(listener: TcpListener, settings: SpuSettings, state: Arc<ClusterState>, shutdown: Shutdown) {
-    let SpuSettings { id, tls, wire, limits, cut_batches, faults, smartmodule_timeout } = settings;
+    let SpuSettings { id, tls, wire, limits, cut_batches, faults, smartmodule_limits } = settings;
     let gate = faults.gate(id);
-    let spu = Spu { id, state, cut_batches, faults, smartmodule_timeout };
+    let spu = Spu { id, state, cut_batches, faults, smartmodule_limits };
     accept_loop(listener, tls, wire, gate, shutdown, |incoming| connection(spu.clone(), incoming, limits)).await
 }
 
@@ -278,7 +278,8 @@ fn produce_entry(
         // look-back on the partition) replaces the entry's batches by one
         // batch of its output; a failure stores nothing of the entry.
         let (state, reading, batches, invocations) = (spu.state.clone(), partition.clone(), records.batches.clone(), smartmodules.to_vec());
-        let produced = run_with_limit(spu.smartmodule_timeout, 0, move || produced_by_chain(&state, &reading, &batches, invocations, version));
+        let limits = spu.smartmodule_limits;
+        let produced = run_with_limit(limits.timeout, 0, move || produced_by_chain(&state, &reading, &batches, invocations, version, limits.fuel));
         match produced.and_then(|produced| produced) {
             Ok(Some(batch)) => records.batches = vec![batch],
             Ok(None) => return (ErrorCode::None, partition.offsets().1),
@@ -359,9 +360,9 @@ async fn start_stream(
         stream_id
     };
     let (sender, sessions, cut_batches, spu_id, state) = (sender.clone(), sessions.clone(), spu.cut_batches, spu.id, spu.state.clone());
-    let limit = spu.smartmodule_timeout;
+    let limits = spu.smartmodule_limits;
     tokio::spawn(async move {
-        stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches, spu_id, state, limit).await;
+        stream_session(partition, sender, id, version, stream_id, request, ack_rx, cut_batches, spu_id, state, limits).await;
         lock(&sessions).sessions.remove(&stream_id);
     });
     true
@@ -381,13 +382,13 @@ async fn stream_session(
     cut_batches: bool,
     spu_id: i32,
     state: Arc<ClusterState>,
-    limit: std::time::Duration,
+    limits: CallLimits,
 ) {
     let max_bytes = request.max_bytes.max(0) as usize;
     // SmartModules: built (and given their look-back) before the first
     // record is read; a chain that cannot be built ends the stream with the
     // official SPU's error code.
-    let mut chain = match stream_chain(&request, version, &state, &partition, limit) {
+    let mut chain = match stream_chain(&request, version, &state, &partition, limits) {
         Ok(chain) => chain,
         Err(code) => {
             sender.send(id, version, &error_frame(&request, stream_id, code)).await;
@@ -455,10 +456,10 @@ async fn stream_session(
             continue; // changed while waiting for room
         }
         if let Some(running) = chain.take() {
-            // On a thread of its own, bounded by `limit` per input batch: the
+            // On a thread of its own, bounded by `limits.timeout` per input batch: the
             // chain comes back with its output, or is abandoned with its
             // thread (the output of the batches before goes out first).
-            let (running, outcome) = tokio::task::block_in_place(|| run_chain(running, &partition, next, max_bytes, limit));
+            let (running, outcome) = tokio::task::block_in_place(|| run_chain(running, &partition, next, max_bytes, limits.timeout));
             chain = running;
             let ChainFrame { bytes, output_records, consumed_to, error } = match outcome {
                 Ok(frame) => frame,
@@ -584,7 +585,7 @@ fn stream_chain(
     version: Version,
     state: &Arc<ClusterState>,
     partition: &Arc<Partition>,
-    limit: std::time::Duration,
+    limits: CallLimits,
 ) -> Result<Option<Chain>, ErrorCode> {
     let mut invocations = request.smartmodules.clone();
     if let Some(legacy) = &request.smartmodule {
@@ -602,8 +603,8 @@ fn stream_chain(
     let (state, partition) = (state.clone(), partition.clone());
     // Init and look-back run module code too: bounded like every call.
     tokio::task::block_in_place(|| {
-        run_with_limit(limit, request.fetch_offset, move || {
-            let mut chain = Chain::build(invocations, version, |name| state.smartmodule_wasm(name))?;
+        run_with_limit(limits.timeout, request.fetch_offset, move || {
+            let mut chain = Chain::build(invocations, version, limits.fuel, |name| state.smartmodule_wasm(name))?;
             chain.look_back(|lookback| look_back_records(&partition, lookback))?;
             Ok(Some(chain))
         })
@@ -750,8 +751,9 @@ fn produced_by_chain(
     batches: &[Batch],
     smartmodules: Vec<SmartModuleInvocation>,
     version: Version,
+    fuel: u64,
 ) -> Result<Option<Batch>, ErrorCode> {
-    let mut chain = Chain::build(smartmodules, version, |name| state.smartmodule_wasm(name))?;
+    let mut chain = Chain::build(smartmodules, version, fuel, |name| state.smartmodule_wasm(name))?;
     chain.look_back(|lookback| look_back_records(partition, lookback))?;
     // Producers send batches with placeholder base offsets: number them
     // from 0 so the chain sees each record once, in order.

@@ -244,8 +244,17 @@ int main(int argc, char **argv) {
         return 2;
     }
     g_wasm_dir = argv[1];
+    /* Bounds on every SmartModule call: a generous timeout, and fuel enough
+     * for the well-behaved modules' batches but not for an endless loop. */
+    struct fluvio_local_config *local = fluvio_local_config_new();
+    CHECK(local != NULL);
+    CHECK_STATUS(fluvio_local_config_set_smartmodule_limits(NULL, 30000, 1), FLUVIO_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(fluvio_local_config_set_smartmodule_limits(local, 0, 1), FLUVIO_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(fluvio_local_config_set_smartmodule_limits(local, 30000, 0), FLUVIO_ERR_INVALID_ARGUMENT);
+    CHECK_OK(fluvio_local_config_set_smartmodule_limits(local, 30000, 20000000));
     struct fluvio_local_cluster *cluster = NULL;
-    CHECK_OK(fluvio_local_cluster_start(NULL, &cluster));
+    CHECK_OK(fluvio_local_cluster_start(local, &cluster));
+    fluvio_local_config_free(local);
     struct fluvio_client *client = NULL;
     CHECK_OK(fluvio_connect(fluvio_local_cluster_endpoint(cluster), &client));
 
@@ -558,6 +567,29 @@ int main(int argc, char **argv) {
     fluvio_smartmodule_list_free(list);
     CHECK_STATUS(fluvio_smartmodule_named("", &named), FLUVIO_ERR_INVALID_ARGUMENT);
     printf("ok: by name\n");
+
+    /* Hostile modules end their stream, not the cluster: one that loops
+     * spends its fuel; one whose alloc returns an address outside its
+     * memory is stopped before the engine copies its input there. */
+    CHECK_OK(fluvio_topic_create(client, "spin", 1, 1));
+    const char *spin_values[] = {"1", "2", "loop", "4"};
+    produce(client, "spin", NULL, spin_values, 4, 1);
+    struct fluvio_smartmodule *looping = from_file("filter_loop");
+    consume(client, "spin", &looping, 1, fluvio_offset_beginning(), r);
+    expect_failure("a module that loops", r, 2, "ran out of fuel: 20000000 units", "offset 2");
+    result_free(r);
+    fluvio_smartmodule_free(looping);
+    struct fluvio_smartmodule *wild = from_file("filter_wild_alloc");
+    consume(client, "spin", &wild, 1, fluvio_offset_beginning(), r);
+    expect_failure("an alloc that returns a wild address", r, 0, "alloc returned an address", NULL);
+    result_free(r);
+    fluvio_smartmodule_free(wild);
+    consume(client, "spin", &even, 1, fluvio_offset_beginning(), r);
+    int64_t even_offsets[] = {1, 3};
+    char *even_values[] = {"2", "4"};
+    expect_records("the cluster serves on", r, even_offsets, even_values, 2);
+    result_free(r);
+    printf("ok: hostile modules\n");
 
     free(r);
     fluvio_smartmodule_free(even);
