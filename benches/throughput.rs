@@ -2,8 +2,9 @@
 //! in the same run: producer throughput (100-byte and 4 KiB records, 1 and 4
 //! partitions, every codec, ours with `fluvio_producer_send` and with
 //! `fluvio_producer_send_batch`), consumer throughput, produce→consume
-//! latency at linger 0, the cost of one send / next call, and the peak RSS
-//! of the producing and consuming processes.
+//! latency at linger 0, a filter SmartModule run by the SPU (records in and
+//! out per second), the cost of one send / next call, and the peak RSS of
+//! the producing and consuming processes.
 //!
 //!     cargo bench --bench throughput              # the full run (a few minutes)
 //!     cargo bench --bench throughput -- --quick   # 10x fewer records, for smoke runs
@@ -512,6 +513,32 @@ async fn driver(options: Options) {
         ));
     }
 
+    // 2b. A filter SmartModule, run by the SPU: `filter_even` (the C
+    // example, compiled to wasm here) over `small` decimal numbers; both
+    // clients send it ad hoc and read the even half.
+    let filter_wasm = build_filter_module(&lib_dir);
+    let topic = bench.topic("filter", 1).await;
+    let value_bytes = produce_numbers(&bench.client, &topic, small).await;
+    let kept = small / 2;
+    let filter_args = [
+        format!("topic={topic}"),
+        format!("count={kept}"),
+        format!("smartmodule={}", filter_wasm.display()),
+        format!("last_offset={}", small - 2),
+    ];
+    let ours_filter = bench.ours("consume", &filter_args);
+    let theirs_filter = bench.official("consume", &filter_args);
+    let bytes_per_number = (value_bytes as f64 / small as f64).round() as usize;
+    let filter_label = format!("consume {} numbers through the filter SmartModule filter_even ({} kept)", thousands(small as f64), thousands(kept as f64));
+    for (what, records) in [("records in", small), ("records out", kept)] {
+        let per_s = |r: &Report| Value::Rate { per_s: records as f64 / r.f("elapsed_s"), bytes_per_record: bytes_per_number };
+        rows.push(Row { name: format!("{filter_label}: {what}"), ours: per_s(&ours_filter), theirs: per_s(&theirs_filter), better: Better::Higher });
+    }
+    eprintln!("filter {small} in: ours {:.3} s | official {:.3} s", ours_filter.f("elapsed_s"), theirs_filter.f("elapsed_s"));
+    if theirs_filter.f("records") < kept as f64 {
+        notes.push(format!("The official consumer behind the filter saw {} of the {kept} records kept (its rate counts all).", theirs_filter.f("records")));
+    }
+
     // 3. Latency at linger 0, a consumer already streaming.
     let latency_args = |topic: &str| vec![format!("topic={topic}"), format!("samples={samples}"), "size=100".to_string(), format!("warmup={LATENCY_WARMUP}")];
     let topic = bench.topic("latency", 1).await;
@@ -602,6 +629,7 @@ async fn driver(options: Options) {
         ),
         "matrix: 100 B and 4 KiB records, 1 and 4 partitions, every codec; ours with send and with send_batch, each against the official send".into(),
         "consumers (both): partition 0 from the beginning, default fetch size, timed from opening the stream to the last record".into(),
+        "filter: c-examples/smartmodule/filter_even.c compiled by clang to wasm, sent ad hoc (gzipped) by both clients and run by the SPU on decimal numbers; timed from opening the stream to the last record kept".into(),
         format!("buffered next: pause {PAUSE_MS} ms, then take what is ready without waiting; only those drains timed"),
         "peak RSS: VmHWM of each client process (its own process), read at its end".into(),
         "consumer CPU: user + system time of the consuming process from opening the stream to the last record, per record (getrusage)".into(),
@@ -632,6 +660,38 @@ async fn driver(options: Options) {
     let out = lib_dir.join(if quick { "throughput-quick.md" } else { "throughput.md" });
     std::fs::write(&out, file).unwrap();
     println!("\n(markdown written to {})", out.display());
+}
+
+/// `c-examples/smartmodule/filter_even.c` as wasm, built with clang and
+/// wasm-ld as the tests build it (`scripts/test.sh` installs both).
+fn build_filter_module(lib_dir: &Path) -> PathBuf {
+    let toolkit = Path::new(env!("CARGO_MANIFEST_DIR")).join("c-examples/smartmodule");
+    let out = lib_dir.join("bench-c/filter_even.wasm");
+    let status = Command::new("clang")
+        .args(["--target=wasm32", "-O2", "-nostdlib", "-ffreestanding", "-Wl,--no-entry", "-Wl,--strip-all", "-I"])
+        .arg(&toolkit)
+        .arg("-o")
+        .arg(&out)
+        .arg(toolkit.join("filter_even.c"))
+        .status()
+        .expect("run clang (install clang and lld)");
+    assert!(status.success(), "compiling filter_even.c to wasm failed");
+    out
+}
+
+/// Stores "0", "1", … `count - 1` in partition 0 of `topic` (set-up, not
+/// timed); returns the bytes of values.
+async fn produce_numbers(client: &Client, topic: &str, count: usize) -> usize {
+    let config = fluvio::producer::ProducerConfig { linger: Duration::from_millis(LINGER_MS), ..Default::default() };
+    let producer = fluvio::producer::Producer::new(client, topic, config).await.unwrap();
+    let mut bytes = 0;
+    for n in 0..count {
+        let value = n.to_string();
+        bytes += value.len();
+        producer.send(None, value.as_bytes()).unwrap();
+    }
+    tokio::task::block_in_place(|| producer.flush(Duration::from_secs(120))).unwrap();
+    bytes
 }
 
 /// The topic of the consume arguments.
@@ -727,7 +787,10 @@ mod official {
     use std::time::{Duration, Instant};
 
     use fluvio_official::consumer::ConsumerConfigExtBuilder;
-    use fluvio_official::{Compression, Fluvio, FluvioClusterConfig, Offset, RecordKey, TopicProducerConfigBuilder};
+    use fluvio_official::{
+        Compression, Fluvio, FluvioClusterConfig, Offset, RecordKey, SmartModuleInvocation, SmartModuleInvocationWasm, SmartModuleKind,
+        TopicProducerConfigBuilder,
+    };
     use futures_util::{FutureExt, StreamExt};
 
     use super::{make_values, peak_rss_kb, VALUE_POOL};
@@ -813,18 +876,45 @@ mod official {
         let count: i64 = args.num("count");
         let buffered = args.0.get("mode").is_some_and(|m| m == "buffered");
         let start = Instant::now();
-        let config = ConsumerConfigExtBuilder::default()
-            .topic(args.get("topic").to_string())
-            .partition(0)
-            .offset_start(Offset::beginning())
-            .build()
-            .expect("consumer config");
+        let mut config = ConsumerConfigExtBuilder::default();
+        config.topic(args.get("topic").to_string()).partition(0).offset_start(Offset::beginning());
+        let filtered = args.0.get("smartmodule").cloned();
+        if let Some(path) = &filtered {
+            let wasm = std::fs::read(path).expect("read the SmartModule");
+            config.smartmodule(vec![SmartModuleInvocation {
+                wasm: SmartModuleInvocationWasm::adhoc_from_bytes(&wasm).expect("gzip the SmartModule"),
+                kind: SmartModuleKind::Filter,
+                params: Default::default(),
+                name: None,
+            }]);
+        }
+        let config = config.build().expect("consumer config");
         let cpu_start = super::cpu_seconds();
         let mut stream = fluvio.consumer_with_config(config).await.expect("consumer stream");
         let (mut seen, mut bytes, mut last_offset, mut drains) = (0i64, 0usize, -1i64, 0u64);
         let mut busy = Duration::ZERO;
         // The official client may skip records at fetch boundaries: stop at
         // the last offset rather than at a count it may never reach.
+        if filtered.is_some() {
+            // Behind a filter it numbers records by position, not offset:
+            // count them, and stop when none came for 5 s (then the time is
+            // taken at the last record).
+            let mut last_at = start;
+            while seen < count {
+                match tokio::time::timeout(Duration::from_secs(5), stream.next()).await {
+                    Ok(record) => {
+                        let record = record.expect("stream open").expect("record");
+                        bytes += record.value().len();
+                        last_offset = record.offset();
+                        seen += 1;
+                        last_at = Instant::now();
+                    }
+                    Err(_) => break,
+                }
+            }
+            let (elapsed, cpu) = (last_at - start, super::cpu_seconds() - cpu_start);
+            return format!("records={seen} bytes={bytes} elapsed_s={:.6} busy_s=0 drains=0 cpu_s={cpu:.6} last_offset={last_offset}", elapsed.as_secs_f64());
+        }
         if !buffered {
             while last_offset + 1 < count {
                 let record = tokio::time::timeout(Duration::from_secs(30), stream.next()).await.expect("a record within 30 s");

@@ -1,9 +1,12 @@
 /* consume: consumer throughput through the C API.
  *
  *   consume endpoint=HOST:PORT topic=T count=N [mode=stream|buffered] [pause_ms=50]
+ *           [smartmodule=FILE.wasm last_offset=L]
  *
  * Reads partition 0 of `topic` from the beginning until `count` records
- * arrived (each value read, each record freed).
+ * arrived (each value read, each record freed); the last must have offset
+ * count-1, or `last_offset` when a filter SmartModule (an ad-hoc module
+ * from FILE.wasm, run by the SPU) drops records.
  *
  * mode=stream: fluvio_stream_next waits for every record; timed from
  * opening the stream to the last record. Prints elapsed_s.
@@ -24,6 +27,8 @@ int main(int argc, char **argv) {
     long long count = arg_int(argc, argv, "count", NULL);
     const char *mode = arg(argc, argv, "mode", "stream");
     long pause_ms = (long)arg_int(argc, argv, "pause_ms", "50");
+    const char *smartmodule = arg(argc, argv, "smartmodule", "");
+    long long expected_last = smartmodule[0] ? arg_int(argc, argv, "last_offset", NULL) : count - 1;
     int buffered = strcmp(mode, "buffered") == 0;
     if (!buffered && strcmp(mode, "stream") != 0) {
         fprintf(stderr, "unknown mode %s\n", mode);
@@ -33,7 +38,18 @@ int main(int argc, char **argv) {
     struct fluvio_client *client = NULL;
     check("connect", fluvio_connect(endpoint, &client));
     struct fluvio_consumer *consumer = NULL;
-    check("consumer", fluvio_consumer(client, topic, 0, &consumer));
+    if (smartmodule[0]) {
+        struct fluvio_smartmodule *filter = NULL;
+        check("smartmodule", fluvio_smartmodule_from_wasm_file(smartmodule, &filter));
+        check("kind", fluvio_smartmodule_set_kind(filter, FLUVIO_SMARTMODULE_KIND_FILTER));
+        struct fluvio_consumer_config *config = fluvio_consumer_config_new();
+        check("add smartmodule", fluvio_consumer_config_add_smartmodule(config, filter));
+        fluvio_smartmodule_free(filter);
+        check("consumer", fluvio_consumer_with_config(client, topic, config, &consumer));
+        fluvio_consumer_config_free(config);
+    } else {
+        check("consumer", fluvio_consumer(client, topic, 0, &consumer));
+    }
 
     long long seen = 0, drains = 0;
     size_t bytes = 0;
@@ -75,8 +91,8 @@ int main(int argc, char **argv) {
     }
     uint64_t end = now_ns();
     double cpu = cpu_seconds() - cpu_start;
-    if (last_offset != count - 1) {
-        fprintf(stderr, "the last record has offset %lld, expected %lld\n", (long long)last_offset, count - 1);
+    if (last_offset != expected_last) {
+        fprintf(stderr, "the last record has offset %lld, expected %lld\n", (long long)last_offset, expected_last);
         return 1;
     }
 
