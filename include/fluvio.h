@@ -290,6 +290,12 @@ struct fluvio_record_in {
 typedef uint32_t fluvio_smartmodule_kind;
 
 /**
+ * A field of a stored SmartModule's package, for
+ * `fluvio_smartmodule_list_package`.
+ */
+typedef uint32_t fluvio_smartmodule_package_field;
+
+/**
  * Plain TCP (the default).
  */
 #define FLUVIO_TLS_DISABLED 0
@@ -395,6 +401,41 @@ typedef uint32_t fluvio_smartmodule_kind;
 #define FLUVIO_SMARTMODULE_KIND_ARRAY_MAP 4
 
 #define FLUVIO_SMARTMODULE_KIND_AGGREGATE 5
+
+/**
+ * The package's name.
+ */
+#define FLUVIO_SMARTMODULE_PACKAGE_NAME 0
+
+/**
+ * The package's group.
+ */
+#define FLUVIO_SMARTMODULE_PACKAGE_GROUP 1
+
+/**
+ * The package's semantic version.
+ */
+#define FLUVIO_SMARTMODULE_PACKAGE_VERSION 2
+
+/**
+ * The SmartModule API version the module was built for.
+ */
+#define FLUVIO_SMARTMODULE_PACKAGE_API_VERSION 3
+
+/**
+ * Its description (NULL when unset).
+ */
+#define FLUVIO_SMARTMODULE_PACKAGE_DESCRIPTION 4
+
+/**
+ * Its license (NULL when unset).
+ */
+#define FLUVIO_SMARTMODULE_PACKAGE_LICENSE 5
+
+/**
+ * Its repository URL (NULL when unset).
+ */
+#define FLUVIO_SMARTMODULE_PACKAGE_REPOSITORY 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -1913,8 +1954,8 @@ enum fluvio_status fluvio_smartmodule_delete(struct fluvio_client *client, const
 
 /**
  * Lists the SmartModules stored on the SC. On success `*out` owns the
- * list: read it with `fluvio_smartmodule_list_count`, `_name` and
- * `_wasm_len`, free it with `fluvio_smartmodule_list_free`.
+ * list: read it with `fluvio_smartmodule_list_count`, `_name`,
+ * `_wasm_len` and `_package`, free it with `fluvio_smartmodule_list_free`.
  *
  * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments) or a connection error.
  *
@@ -1941,6 +1982,21 @@ size_t fluvio_smartmodule_list_count(const struct fluvio_smartmodule_list *list)
  * `list` must be NULL or a live list.
  */
 const char *fluvio_smartmodule_list_name(const struct fluvio_smartmodule_list *list, size_t index);
+
+/**
+ * A field of the `index`-th SmartModule's package metadata (what
+ * `fluvio_smartmodule_package_new` and `_set_details` gave it, or the
+ * official `fluvio sm create` read from its SmartModule.toml). Returns
+ * NULL if `index` or `field` is out of range, the module was stored without
+ * a package, or the field is unset. Owned by the list: valid until
+ * `fluvio_smartmodule_list_free`.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+const char *fluvio_smartmodule_list_package(const struct fluvio_smartmodule_list *list,
+                                            size_t index,
+                                            fluvio_smartmodule_package_field field);
 
 /**
  * Bytes of the `index`-th SmartModule's gzip-compressed wasm as the SC

@@ -23,7 +23,56 @@ pub struct fluvio_smartmodule_package {
 /// Stored SmartModules, from `fluvio_smartmodule_list`. Read-only; any
 /// thread may read it. Freed by `fluvio_smartmodule_list_free`.
 pub struct fluvio_smartmodule_list {
-    modules: Vec<(CString, u64)>,
+    modules: Vec<ListedModule>,
+}
+
+struct ListedModule {
+    name: CString,
+    wasm_len: u64,
+    /// The package fields, by `fluvio_smartmodule_package_field` (None: the
+    /// module has no package).
+    package: Option<[Option<CString>; PACKAGE_FIELDS]>,
+}
+
+/// A field of a stored SmartModule's package, for
+/// `fluvio_smartmodule_list_package`.
+pub type fluvio_smartmodule_package_field = u32;
+/// The package's name.
+pub const FLUVIO_SMARTMODULE_PACKAGE_NAME: fluvio_smartmodule_package_field = 0;
+/// The package's group.
+pub const FLUVIO_SMARTMODULE_PACKAGE_GROUP: fluvio_smartmodule_package_field = 1;
+/// The package's semantic version.
+pub const FLUVIO_SMARTMODULE_PACKAGE_VERSION: fluvio_smartmodule_package_field = 2;
+/// The SmartModule API version the module was built for.
+pub const FLUVIO_SMARTMODULE_PACKAGE_API_VERSION: fluvio_smartmodule_package_field = 3;
+/// Its description (NULL when unset).
+pub const FLUVIO_SMARTMODULE_PACKAGE_DESCRIPTION: fluvio_smartmodule_package_field = 4;
+/// Its license (NULL when unset).
+pub const FLUVIO_SMARTMODULE_PACKAGE_LICENSE: fluvio_smartmodule_package_field = 5;
+/// Its repository URL (NULL when unset).
+pub const FLUVIO_SMARTMODULE_PACKAGE_REPOSITORY: fluvio_smartmodule_package_field = 6;
+const PACKAGE_FIELDS: usize = 7;
+
+fn c_string(text: &str) -> CString {
+    CString::new(text.replace('\0', "")).unwrap_or_default()
+}
+
+impl ListedModule {
+    fn new(info: crate::client::SmartModuleInfo) -> ListedModule {
+        let package = info.meta.map(|meta| {
+            let p = meta.package;
+            [
+                Some(c_string(&p.name)),
+                Some(c_string(&p.group)),
+                Some(c_string(&p.version)),
+                Some(c_string(&p.api_version)),
+                p.description.as_deref().map(c_string),
+                p.license.as_deref().map(c_string),
+                p.repository.as_deref().map(c_string),
+            ]
+        });
+        ListedModule { name: c_string(&info.name), wasm_len: info.wasm_len, package }
+    }
 }
 
 /// A string argument that fits a wire String (at most 32767 bytes).
@@ -258,8 +307,8 @@ pub unsafe extern "C" fn fluvio_smartmodule_delete(client: *mut fluvio_client, n
 }
 
 /// Lists the SmartModules stored on the SC. On success `*out` owns the
-/// list: read it with `fluvio_smartmodule_list_count`, `_name` and
-/// `_wasm_len`, free it with `fluvio_smartmodule_list_free`.
+/// list: read it with `fluvio_smartmodule_list_count`, `_name`,
+/// `_wasm_len` and `_package`, free it with `fluvio_smartmodule_list_free`.
 ///
 /// Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments) or a connection error.
 ///
@@ -273,10 +322,7 @@ pub unsafe extern "C" fn fluvio_smartmodule_list(client: *mut fluvio_client, out
         if out.is_null() {
             return Err(FfiError::invalid("out is NULL"));
         }
-        let modules = block_on(client.client.list_smartmodules())??
-            .into_iter()
-            .map(|m| (CString::new(m.name.replace('\0', "")).unwrap_or_default(), m.wasm_len))
-            .collect();
+        let modules = block_on(client.client.list_smartmodules())??.into_iter().map(ListedModule::new).collect();
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(fluvio_smartmodule_list { modules })), "out") }
     })
@@ -301,7 +347,31 @@ pub unsafe extern "C" fn fluvio_smartmodule_list_count(list: *const fluvio_smart
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_list_name(list: *const fluvio_smartmodule_list, index: usize) -> *const c_char {
     // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(std::ptr::null(), |(name, _)| name.as_ptr())
+    unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(std::ptr::null(), |m| m.name.as_ptr())
+}
+
+/// A field of the `index`-th SmartModule's package metadata (what
+/// `fluvio_smartmodule_package_new` and `_set_details` gave it, or the
+/// official `fluvio sm create` read from its SmartModule.toml). Returns
+/// NULL if `index` or `field` is out of range, the module was stored without
+/// a package, or the field is unset. Owned by the list: valid until
+/// `fluvio_smartmodule_list_free`.
+///
+/// # Safety
+/// `list` must be NULL or a live list.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_smartmodule_list_package(
+    list: *const fluvio_smartmodule_list,
+    index: usize,
+    field: fluvio_smartmodule_package_field,
+) -> *const c_char {
+    // SAFETY: NULL-checked; live per the contract.
+    unsafe { list.as_ref() }
+        .and_then(|l| l.modules.get(index))
+        .and_then(|m| m.package.as_ref())
+        .and_then(|fields| fields.get(field as usize))
+        .and_then(Option::as_ref)
+        .map_or(std::ptr::null(), |text| text.as_ptr())
 }
 
 /// Bytes of the `index`-th SmartModule's gzip-compressed wasm as the SC
@@ -312,7 +382,7 @@ pub unsafe extern "C" fn fluvio_smartmodule_list_name(list: *const fluvio_smartm
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_list_wasm_len(list: *const fluvio_smartmodule_list, index: usize) -> u64 {
     // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(0, |(_, len)| *len)
+    unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(0, |m| m.wasm_len)
 }
 
 /// Frees a SmartModule list. NULL is a no-op.

@@ -481,6 +481,18 @@ int main(int argc, char **argv) {
     CHECK(strcmp(fluvio_smartmodule_list_name(list, 1), "thirds-tests-0.1.0") == 0);
     CHECK(fluvio_smartmodule_list_wasm_len(list, 0) > 0);
     CHECK(fluvio_smartmodule_list_name(list, 2) == NULL);
+    /* Package metadata: none for "even"; what was given for the thirds. */
+    CHECK(fluvio_smartmodule_list_package(list, 0, FLUVIO_SMARTMODULE_PACKAGE_NAME) == NULL);
+    CHECK(strcmp(fluvio_smartmodule_list_package(list, 1, FLUVIO_SMARTMODULE_PACKAGE_NAME), "thirds") == 0);
+    CHECK(strcmp(fluvio_smartmodule_list_package(list, 1, FLUVIO_SMARTMODULE_PACKAGE_GROUP), "tests") == 0);
+    CHECK(strcmp(fluvio_smartmodule_list_package(list, 1, FLUVIO_SMARTMODULE_PACKAGE_VERSION), "0.1.0") == 0);
+    CHECK(strcmp(fluvio_smartmodule_list_package(list, 1, FLUVIO_SMARTMODULE_PACKAGE_API_VERSION), "0.1.0") == 0);
+    CHECK(strcmp(fluvio_smartmodule_list_package(list, 1, FLUVIO_SMARTMODULE_PACKAGE_DESCRIPTION), "a third of multiples of 3") == 0);
+    CHECK(strcmp(fluvio_smartmodule_list_package(list, 1, FLUVIO_SMARTMODULE_PACKAGE_LICENSE), "Apache-2.0") == 0);
+    CHECK(fluvio_smartmodule_list_package(list, 1, FLUVIO_SMARTMODULE_PACKAGE_REPOSITORY) == NULL);
+    CHECK(fluvio_smartmodule_list_package(list, 1, 7) == NULL);
+    CHECK(fluvio_smartmodule_list_package(list, 2, FLUVIO_SMARTMODULE_PACKAGE_NAME) == NULL);
+    CHECK(fluvio_smartmodule_list_package(NULL, 0, FLUVIO_SMARTMODULE_PACKAGE_NAME) == NULL);
     fluvio_smartmodule_list_free(list);
 
     struct fluvio_smartmodule *named = NULL;
