@@ -418,27 +418,10 @@ async fn a_module_that_never_returns_fails_its_stream_not_the_cluster() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = fluvio::local::ClusterConfig::new(dir.path());
     config.smartmodule_timeout = Duration::from_millis(500);
-    let cluster = fluvio::local::LocalCluster::start(config).await.unwrap();
-    let client = Client::connect(&cluster.endpoint()).await.unwrap();
-    client.create_topic("spin", 1, 1).await.unwrap();
-    let producer = fluvio::producer::Producer::new(&client, "spin", fluvio::producer::ProducerConfig::default()).await.unwrap();
-    for value in ["1", "2", "loop", "4"] {
-        producer.send(None, value.as_bytes()).unwrap();
-        // One batch each: the records before the loop go out first.
-        tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
-    }
+    let (cluster, client) = spin_cluster(config, &["1", "2", "loop", "4"], true).await;
 
-    let config = StreamConfig { continuous: false, smartmodules: vec![our_invocation("filter_loop", SmartModuleKind::Filter, &[])], ..StreamConfig::default() };
-    let mut stream = RecordStream::open(&client, "spin", &[0], Offset::beginning(), config, None).await.unwrap();
     let started = std::time::Instant::now();
-    let mut values = Vec::new();
-    let error = loop {
-        match tokio::time::timeout(Duration::from_secs(20), stream.next()).await.expect("the stream hangs") {
-            Some(Ok(record)) => values.push(record.value),
-            Some(Err(e)) => break e,
-            None => panic!("the stream ended without an error"),
-        }
-    };
+    let (values, error) = read_until_error(&client, "spin", "filter_loop").await;
     assert_eq!(values, [b"1".to_vec(), b"2".to_vec()]);
     let message = error.to_string();
     assert!(message.contains("did not return within 500ms") && message.contains("offset 2"), "{message}");
@@ -448,15 +431,7 @@ async fn a_module_that_never_returns_fails_its_stream_not_the_cluster() {
     // with the looping module fail the same way.
     let even = our_read(&client, "spin", our_invocation("filter_even", SmartModuleKind::Filter, &[])).await;
     assert_eq!(even.iter().map(|(o, (_, v))| (*o, v.clone())).collect::<Vec<_>>(), [(1, b"2".to_vec()), (3, b"4".to_vec())]);
-    let config = fluvio::producer::ProducerConfig {
-        smartmodules: vec![our_invocation("filter_loop", SmartModuleKind::Filter, &[])],
-        ..Default::default()
-    };
-    let producer = fluvio::producer::Producer::new(&client, "spin", config).await.unwrap();
-    let delivery = producer.send(None, b"loop").unwrap();
-    let flushed = tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30)));
-    assert!(flushed.is_err(), "a produce request through the looping module succeeded");
-    drop(delivery);
+    produce_through_failing(&client, "filter_loop").await;
     let (_, end) = tokio::task::block_in_place(|| cluster_offsets(&client));
     assert_eq!(end, 4, "nothing was stored");
     tokio::time::timeout(Duration::from_secs(20), cluster.stop()).await.expect("the cluster stops").unwrap();
@@ -472,14 +447,7 @@ async fn a_module_that_loops_runs_out_of_fuel() {
     let mut config = fluvio::local::ClusterConfig::new(dir.path());
     config.smartmodule_timeout = Duration::from_secs(60);
     config.smartmodule_fuel = 5_000_000;
-    let cluster = fluvio::local::LocalCluster::start(config).await.unwrap();
-    let client = Client::connect(&cluster.endpoint()).await.unwrap();
-    client.create_topic("spin", 1, 1).await.unwrap();
-    let producer = fluvio::producer::Producer::new(&client, "spin", fluvio::producer::ProducerConfig::default()).await.unwrap();
-    for value in ["1", "2", "loop", "4"] {
-        producer.send(None, value.as_bytes()).unwrap();
-        tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
-    }
+    let (cluster, client) = spin_cluster(config, &["1", "2", "loop", "4"], true).await;
     for _ in 0..2 {
         let started = std::time::Instant::now();
         let (values, error) = read_until_error(&client, "spin", "filter_loop").await;
@@ -489,16 +457,8 @@ async fn a_module_that_loops_runs_out_of_fuel() {
         assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
     }
     // Producer side: nothing is stored.
-    let config = fluvio::producer::ProducerConfig {
-        smartmodules: vec![our_invocation("filter_loop", SmartModuleKind::Filter, &[])],
-        ..Default::default()
-    };
-    let producer = fluvio::producer::Producer::new(&client, "spin", config).await.unwrap();
-    let delivery = producer.send(None, b"loop").unwrap();
-    let flushed = tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30)));
-    let message = flushed.expect_err("a produce request through the looping module succeeded").to_string();
+    let message = produce_through_failing(&client, "filter_loop").await.to_string();
     assert!(message.contains("ran out of fuel"), "{message}");
-    drop(delivery);
     assert_eq!(tokio::task::block_in_place(|| cluster_offsets(&client)).1, 4, "nothing was stored");
     cluster.stop().await.unwrap();
 }
@@ -511,14 +471,7 @@ async fn a_module_that_loops_runs_out_of_fuel() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn modules_with_wild_addresses_fail_their_stream_not_the_cluster() {
     let dir = tempfile::tempdir().unwrap();
-    let cluster = start_cluster(dir.path(), 1).await;
-    let client = Client::connect(&cluster.endpoint()).await.unwrap();
-    client.create_topic("spin", 1, 1).await.unwrap();
-    let producer = fluvio::producer::Producer::new(&client, "spin", fluvio::producer::ProducerConfig::default()).await.unwrap();
-    for value in ["1", "2", "3", "4"] {
-        producer.send(None, value.as_bytes()).unwrap();
-    }
-    tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+    let (cluster, client) = spin_cluster(fluvio::local::ClusterConfig::new(dir.path()), &["1", "2", "3", "4"], false).await;
     for (module, expected) in [
         ("filter_wild_alloc", "alloc returned an address its input does not fit at"),
         ("filter_wild_output", "passed copy_records an output outside its memory"),
@@ -531,6 +484,34 @@ async fn modules_with_wild_addresses_fail_their_stream_not_the_cluster() {
     let even = our_read(&client, "spin", our_invocation("filter_even", SmartModuleKind::Filter, &[])).await;
     assert_eq!(even.iter().map(|(o, (_, v))| (*o, v.clone())).collect::<Vec<_>>(), [(1, b"2".to_vec()), (3, b"4".to_vec())]);
     cluster.stop().await.unwrap();
+}
+
+/// A cluster started with `config`, a client, and topic "spin" holding
+/// `values`: one batch each when `one_per_batch` (so the records before a
+/// failing one go out first), else one batch.
+async fn spin_cluster(config: fluvio::local::ClusterConfig, values: &[&str], one_per_batch: bool) -> (fluvio::local::LocalCluster, Client) {
+    let cluster = fluvio::local::LocalCluster::start(config).await.unwrap();
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    client.create_topic("spin", 1, 1).await.unwrap();
+    let producer = fluvio::producer::Producer::new(&client, "spin", fluvio::producer::ProducerConfig::default()).await.unwrap();
+    for value in values {
+        producer.send(None, value.as_bytes()).unwrap();
+        if one_per_batch {
+            tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+        }
+    }
+    tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+    (cluster, client)
+}
+
+/// The error of a produce request to "spin" through `module`, which must
+/// fail.
+async fn produce_through_failing(client: &Client, module: &str) -> fluvio::client::ClientError {
+    let config = fluvio::producer::ProducerConfig { smartmodules: vec![our_invocation(module, SmartModuleKind::Filter, &[])], ..Default::default() };
+    let producer = fluvio::producer::Producer::new(client, "spin", config).await.unwrap();
+    let _delivery = producer.send(None, b"loop").unwrap();
+    let flushed = tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30)));
+    flushed.expect_err("a produce request through the failing module succeeded")
 }
 
 /// The values a stream from the beginning through `module` yields before

@@ -178,6 +178,9 @@ struct Rewriter {
     fuel: i64,
     fuel_global: u32,
     added: Vec<(u32, Added)>,
+    /// `copy_records`' import index and the check that replaces it in calls
+    /// (looked up for every call instruction: found once).
+    output_redirect: Option<(u32, u32)>,
     names_written: bool,
 }
 
@@ -205,7 +208,10 @@ impl Rewriter {
             let checks_alloc = name == ALLOC_EXPORT && memory.is_some() && shape.has_signature(*function, &[I32], &[I32]);
             added.push((ty, Added::Wrapper { wrapped: *function, checks_alloc }));
         }
-        Rewriter { shape, fuel, fuel_global, added, names_written: false }
+        let mut rewriter = Rewriter { shape, fuel, fuel_global, added, output_redirect: None, names_written: false };
+        let check = rewriter.added.iter().position(|(_, a)| matches!(a, Added::OutputCheck)).map(|n| rewriter.added_index(n));
+        rewriter.output_redirect = rewriter.shape.output_import.zip(check);
+        rewriter
     }
 
     /// The function index of the `n`th added function.
@@ -216,10 +222,6 @@ impl Rewriter {
     fn trap_index(&self, name: &str) -> u32 {
         let n = self.added.iter().position(|(_, a)| matches!(a, Added::Trap(t) if *t == name)).expect("every trap is added");
         self.added_index(n)
-    }
-
-    fn output_check_index(&self) -> Option<u32> {
-        self.added.iter().position(|(_, a)| matches!(a, Added::OutputCheck)).map(|n| self.added_index(n))
     }
 
     fn wrapper_index(&self, function: u32) -> Option<u32> {
@@ -338,8 +340,8 @@ impl Reencode for Rewriter {
 
     /// Calls to `copy_records` go through the check.
     fn function_index(&mut self, func: u32) -> Reencoded<u32> {
-        match self.output_check_index() {
-            Some(check) if Some(func) == self.shape.output_import => Ok(check),
+        match self.output_redirect {
+            Some((import, check)) if func == import => Ok(check),
             _ => Ok(func),
         }
     }
@@ -373,10 +375,9 @@ impl Reencode for Rewriter {
     fn intersperse_section_hook(
         &mut self,
         module: &mut wasm_encoder::Module,
-        after: Option<wasm_encoder::SectionId>,
+        _after: Option<wasm_encoder::SectionId>,
         before: Option<wasm_encoder::SectionId>,
     ) -> Reencoded<()> {
-        let _ = after;
         if before == Some(wasm_encoder::SectionId::Export) && !self.shape.has_global_section {
             let mut globals = wasm_encoder::GlobalSection::new();
             self.write_globals(&mut globals);
