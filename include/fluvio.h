@@ -26,6 +26,12 @@
 #define FLUVIO_ALL_PARTITIONS -1
 
 /**
+ * Messages kept while nobody polls; older ones are dropped beyond this (and
+ * the next message served says how many).
+ */
+#define FLUVIO_LOG_QUEUE_MAX 10000
+
+/**
  * How long `fluvio_flush` and `fluvio_producer_free` wait for acknowledgements.
  */
 #define FLUVIO_FLUSH_TIMEOUT_MS 60000
@@ -171,8 +177,8 @@ struct fluvio_local_cluster;
 struct fluvio_local_config;
 
 /**
- * A producer for one topic. Any thread may send and flush, concurrently.
- * Freed by `fluvio_producer_free`, which flushes first.
+ * A producer for one topic. Any thread may send, flush and poll,
+ * concurrently. Freed by `fluvio_producer_free`, which flushes first.
  */
 struct fluvio_producer;
 
@@ -248,6 +254,25 @@ struct fluvio_offset {
 typedef uint32_t fluvio_offset_strategy;
 
 /**
+ * A log level: syslog's numbers, as librdkafka uses them.
+ */
+typedef int32_t fluvio_log_level;
+
+/**
+ * A log callback: `level` is a `FLUVIO_LOG_*`, `module` the part of the
+ * library ("client", "producer", "consumer", "local" for the embedded
+ * cluster, "ffi"), `message` the text; both strings are valid only during
+ * the call. It runs only on a thread that calls `fluvio_log_poll`,
+ * `fluvio_producer_poll` or a flush, never on a library thread and never
+ * while libfluvio holds a lock; it may call libfluvio (a poll from inside
+ * it serves nothing). It must not unwind.
+ */
+typedef void (*fluvio_log_fn)(void *user_data,
+                              fluvio_log_level level,
+                              const char *module,
+                              const char *message);
+
+/**
  * A compression codec for produced batches: one of `FLUVIO_COMPRESSION_*`.
  */
 typedef uint32_t fluvio_compression;
@@ -265,6 +290,62 @@ typedef uint32_t (*fluvio_partitioner_fn)(void *user_data,
                                           const void *value,
                                           size_t value_len,
                                           uint32_t partition_count);
+
+/**
+ * One record's delivery report, borrowed by `fluvio_delivery_report_fn`
+ * for the length of the call (copy what you keep). Fields may be added at
+ * the end in later versions.
+ */
+struct fluvio_delivery_report {
+  /**
+   * What the caller passed to `fluvio_producer_send_opaque` (NULL for
+   * the other send calls).
+   */
+  void *opaque;
+  /**
+   * FLUVIO_OK when the cluster stored the record; otherwise why not.
+   */
+  enum fluvio_status status;
+  /**
+   * The partition the record was assigned to.
+   */
+  uint32_t partition;
+  /**
+   * Its offset in the partition; -1 when it failed.
+   */
+  int64_t offset;
+  /**
+   * Its timestamp (milliseconds since the Unix epoch), as sent.
+   */
+  int64_t timestamp;
+  /**
+   * The Fluvio error code of a failure (0: none; see `fluvio_error_code_name`).
+   */
+  int32_t error_code;
+  /**
+   * Whether the failure was transient (it was retried as the delivery
+   * semantic says before it was reported).
+   */
+  bool retriable;
+  /**
+   * The failure's message, NUL-terminated; NULL on success. Valid only
+   * during the callback.
+   */
+  const char *error;
+};
+
+/**
+ * A delivery-report callback: called once for every record sent, success
+ * or failure, in order within each partition. It runs only on a thread
+ * that calls `fluvio_producer_poll`, `fluvio_flush`, `fluvio_flush_timeout`
+ * or `fluvio_producer_free`, never on a library thread and never while
+ * libfluvio holds a lock. It may call back into libfluvio, including
+ * `fluvio_producer_send*` and `fluvio_flush` on the same producer (a poll
+ * or flush from inside a callback serves no reports: they stay queued for
+ * the outer one). It must not unwind (no C++ exceptions, no longjmp).
+ */
+typedef void (*fluvio_delivery_report_fn)(void *user_data,
+                                          const struct fluvio_delivery_report *report);
 
 /**
  * How a producer delivers (the official clients' delivery semantic).
@@ -348,6 +429,31 @@ typedef uint32_t fluvio_smartmodule_package_field;
  * and when the stream is freed.
  */
 #define FLUVIO_OFFSET_STRATEGY_AUTO 2
+
+/**
+ * Something failed that the application may not see otherwise.
+ */
+#define FLUVIO_LOG_ERROR 3
+
+/**
+ * Something went wrong and was handled (a retry, a damaged file skipped).
+ */
+#define FLUVIO_LOG_WARNING 4
+
+/**
+ * A normal but significant event (a reconnection).
+ */
+#define FLUVIO_LOG_NOTICE 5
+
+/**
+ * Routine events (connections made and dropped, retries).
+ */
+#define FLUVIO_LOG_INFO 6
+
+/**
+ * Details for debugging.
+ */
+#define FLUVIO_LOG_DEBUG 7
 
 /**
  * No compression (the default, unless the topic mandates a codec).
@@ -547,6 +653,47 @@ uint32_t fluvio_topic_list_partitions(const struct fluvio_topic_list *list, size
  * `list` must be NULL or from `fluvio_topic_list`, and not used after.
  */
 void fluvio_topic_list_free(struct fluvio_topic_list *list);
+
+/**
+ * Writes a snapshot of the client's statistics to `*json` as a JSON
+ * object, NUL-terminated, owned by the caller: free it with
+ * `fluvio_string_free`. Its fields (`"version": 1`; later versions only
+ * add fields):
+ *
+ * - `producer`: of every producer of this client: `records` and `bytes`
+ *   (key + value) acknowledged, `batches`, `batch_bytes_uncompressed` and
+ *   `batch_bytes_compressed` on the wire and their `compression_ratio`,
+ *   `failed_records`, `retries` (batches sent again), the gauges
+ *   `requests_in_flight` and `queued_records` (sent, not yet acknowledged
+ *   or failed), and `requests` with `latency_us` percentiles (`p50`, `p90`,
+ *   `p99`, `max`) of produce round trips, each the upper bound of a bucket
+ *   (within 19 %);
+ * - `consumer`: `records` and `bytes` received by this client's streams,
+ *   and `partitions`: for each partition of every open stream, `topic`,
+ *   `partition`, `position` (the next offset the application will read),
+ *   `high_watermark` (the last the SPU reported) and `lag` (their
+ *   difference);
+ * - `reconnects`: connections to the SC or an SPU made again after a drop.
+ *
+ * Counters are updated as batches and frames complete, so a snapshot taken
+ * right after `fluvio_flush` returns counts every record it flushed. Any
+ * thread may call this.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `client` or `json` is NULL.
+ *
+ * # Safety
+ * `client` must be a live client; `json` a valid pointer.
+ */
+enum fluvio_status fluvio_client_stats(const struct fluvio_client *client, char **json);
+
+/**
+ * Frees a string libfluvio handed to the caller (`fluvio_client_stats`).
+ * NULL is a no-op.
+ *
+ * # Safety
+ * `s` must be NULL or such a string, not used after.
+ */
+void fluvio_string_free(char *s);
 
 /**
  * Creates connection settings: endpoint 127.0.0.1:9003, TLS disabled,
@@ -1170,6 +1317,32 @@ enum fluvio_status fluvio_consumer_offset_delete(struct fluvio_client *client,
 const char *fluvio_last_error(void);
 
 /**
+ * Returns the Fluvio error code behind the last failure on the calling
+ * thread: the number the cluster answered with (for example 2001,
+ * TopicNotFound, also for FLUVIO_ERR_TOPIC_NOT_FOUND found in the client's
+ * metadata; 6004, SmartModuleRuntimeError), or 0 when the failure carried
+ * none. `fluvio_error_code_name` names it. Any thread may call this.
+ */
+int32_t fluvio_last_error_code(void);
+
+/**
+ * Returns true if the last failure on the calling thread is transient: the
+ * same call may succeed later (a timeout, a lost connection, a full queue,
+ * a leader that moved or an SPU that is away). Any thread may call this.
+ */
+bool fluvio_last_error_retriable(void);
+
+/**
+ * Returns the name of a Fluvio error code, as the official clients'
+ * `ErrorCode` variant is called (for example `"TopicNotFound"` for 2001,
+ * `"None"` for 0), or NULL for a number that is no Fluvio error code. The
+ * names are stable: wrappers may map them to typed errors.
+ *
+ * The string is static: never free it. Any thread may call this.
+ */
+const char *fluvio_error_code_name(int32_t code);
+
+/**
  * Returns the name of a status code (for example `"FLUVIO_ERR_TIMEOUT"`),
  * or `"FLUVIO_UNKNOWN_STATUS"` for a value that is not a status.
  *
@@ -1394,6 +1567,50 @@ enum fluvio_status fluvio_local_cluster_set_produce_delay_ms(struct fluvio_local
                                                              uint32_t delay_ms);
 
 /**
+ * Sets the process-wide log callback (see `fluvio_log_fn`). From then on
+ * every message at or above the threshold (`fluvio_log_set_level`) is
+ * queued for it (up to `FLUVIO_LOG_QUEUE_MAX`) instead of going to
+ * stderr; serve them with `fluvio_log_poll` (or `fluvio_producer_poll`, or
+ * a flush), for example when `fluvio_log_fd` polls readable. NULL restores
+ * the default: warnings and errors on stderr. `user_data` is passed to
+ * every call. Any thread may call this.
+ *
+ * Returns FLUVIO_ERR_IO if the queue's descriptor cannot be made.
+ *
+ * # Safety
+ * `f` must follow the contract of `fluvio_log_fn`.
+ */
+enum fluvio_status fluvio_log_set_callback(fluvio_log_fn f, void *user_data);
+
+/**
+ * Sets the least severe level that is logged (default FLUVIO_LOG_WARNING):
+ * FLUVIO_LOG_ERROR .. FLUVIO_LOG_DEBUG. Messages below it cost nothing.
+ * Any thread may call this.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a level outside 3..7.
+ */
+enum fluvio_status fluvio_log_set_level(fluvio_log_level level);
+
+/**
+ * Hands the queued log messages to the log callback on this thread,
+ * waiting up to `timeout_ms` (0: not at all; negative: without limit) for
+ * one when none waits. `*served` (if not NULL) receives how many were
+ * served (0 when none came in time, which is not an error). Without a
+ * callback nothing is queued and this serves nothing.
+ *
+ * # Safety
+ * `served` must be NULL or writable.
+ */
+enum fluvio_status fluvio_log_poll(int32_t timeout_ms, size_t *served);
+
+/**
+ * A file descriptor that is readable exactly while log messages wait for
+ * `fluvio_log_poll`. Owned by libfluvio (do not read, write or close it);
+ * valid for the life of the process. Returns -1 if it cannot be made.
+ */
+int32_t fluvio_log_fd(void);
+
+/**
  * Creates producer settings with the defaults: batch size 16384 bytes,
  * linger 100 ms (the current official clients default to 0 ms), no
  * compression, the SipHash round-robin partitioner (keyed records land on
@@ -1466,6 +1683,26 @@ enum fluvio_status fluvio_producer_config_set_compression(struct fluvio_producer
 enum fluvio_status fluvio_producer_config_set_partitioner(struct fluvio_producer_config *config,
                                                           fluvio_partitioner_fn f,
                                                           void *user_data);
+
+/**
+ * Sets the delivery-report callback (see `fluvio_delivery_report_fn`;
+ * NULL: none, the default). With one, every record sent gets exactly one
+ * report, queued until the application serves it with
+ * `fluvio_producer_poll` (or a flush, or `fluvio_producer_free`): poll
+ * regularly, or the reports pile up in memory. `user_data` is passed to
+ * every call and must outlive every producer created with this
+ * configuration. Records refused by a send call (its status is not
+ * FLUVIO_OK) get no report.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * # Safety
+ * `config` must be a live configuration; `f` must follow the contract of
+ * `fluvio_delivery_report_fn`.
+ */
+enum fluvio_status fluvio_producer_config_set_delivery_report(struct fluvio_producer_config *config,
+                                                              fluvio_delivery_report_fn f,
+                                                              void *user_data);
 
 /**
  * Sets the largest uncompressed batch a request may carry (default
@@ -1601,6 +1838,21 @@ enum fluvio_status fluvio_producer_send(struct fluvio_producer *producer,
                                         size_t value_len);
 
 /**
+ * As `fluvio_producer_send`; `opaque` comes back in the record's delivery
+ * report (see `fluvio_producer_config_set_delivery_report`). libfluvio
+ * never dereferences it.
+ *
+ * # Safety
+ * As `fluvio_producer_send`.
+ */
+enum fluvio_status fluvio_producer_send_opaque(struct fluvio_producer *producer,
+                                               const void *key,
+                                               size_t key_len,
+                                               const void *value,
+                                               size_t value_len,
+                                               void *opaque);
+
+/**
  * As `fluvio_producer_send`, and hands back a delivery handle in `*out` to
  * learn the record's partition and offset (`fluvio_delivery_wait`). Free it
  * with `fluvio_delivery_free`.
@@ -1638,9 +1890,11 @@ enum fluvio_status fluvio_producer_send_batch(struct fluvio_producer *producer,
 
 /**
  * Sends every pending record now and waits until each was acknowledged or
- * failed (at most `FLUVIO_FLUSH_TIMEOUT_MS`). Returns the first delivery
- * failure since the previous flush (its message in `fluvio_last_error`),
- * or FLUVIO_ERR_TIMEOUT.
+ * failed (at most `FLUVIO_FLUSH_TIMEOUT_MS`), then serves the waiting
+ * delivery reports and log messages on this thread. Returns the first
+ * delivery failure since the previous flush (its message in
+ * `fluvio_last_error`), FLUVIO_ERR_TIMEOUT, or FLUVIO_ERR_PANIC if a task
+ * of the producer panicked.
  *
  * # Safety
  * `producer` must be a live producer.
@@ -1656,8 +1910,43 @@ enum fluvio_status fluvio_flush(struct fluvio_producer *producer);
 enum fluvio_status fluvio_flush_timeout(struct fluvio_producer *producer, int32_t timeout_ms);
 
 /**
- * Flushes (at most `FLUVIO_FLUSH_TIMEOUT_MS`), stops the producer and frees
- * it. Records still undelivered then fail. NULL is a no-op.
+ * Serves what waits for the application on this thread: calls the
+ * delivery-report callback for every report queued (see
+ * `fluvio_producer_config_set_delivery_report`), and the log callback for
+ * every log message queued (see `fluvio_log_set_callback`). Waits up to
+ * `timeout_ms` (0: not at all; negative: without limit) for a report when
+ * none waits. `*served` (if not NULL) receives how many reports were
+ * served; 0 when none came in time, which is not an error. Call it
+ * regularly, or when `fluvio_producer_fd` polls readable.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `producer` is NULL, or
+ * FLUVIO_ERR_PANIC once a task of the producer panicked (the reports of
+ * the records it failed are served first).
+ *
+ * # Safety
+ * `producer` must be a live producer; `served` NULL or writable.
+ */
+enum fluvio_status fluvio_producer_poll(struct fluvio_producer *producer,
+                                        int32_t timeout_ms,
+                                        size_t *served);
+
+/**
+ * A file descriptor that is readable exactly while delivery reports wait,
+ * for poll/epoll/select or an event loop: when it polls readable, call
+ * `fluvio_producer_poll(producer, 0, NULL)`. It is never readable with
+ * nothing to serve. Owned by the producer (do not read, write or close
+ * it); valid until `fluvio_producer_free`. Returns -1 if `producer` is
+ * NULL or was created without a delivery-report callback.
+ *
+ * # Safety
+ * `producer` must be NULL or a live producer.
+ */
+int32_t fluvio_producer_fd(const struct fluvio_producer *producer);
+
+/**
+ * Flushes (at most `FLUVIO_FLUSH_TIMEOUT_MS`), stops the producer, serves
+ * its last delivery reports on this thread, and frees it. Records still
+ * undelivered then fail (and are reported so). NULL is a no-op.
  *
  * # Safety
  * `producer` must be NULL or from `fluvio_topic_producer`, not used after

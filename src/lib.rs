@@ -7,6 +7,8 @@ pub mod client;
 pub mod consumer;
 pub mod ffi;
 pub mod local;
+pub mod log;
 pub mod producer;
 pub mod protocol;
+pub mod task;
 pub mod tls;

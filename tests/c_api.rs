@@ -9,19 +9,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// Compiles the program into a fresh directory; returns the directory.
+/// Compiles `tests/c/api_test.c` into a fresh directory; returns the directory.
 fn build(name: &str) -> PathBuf {
+    build_program("api_test", name)
+}
+
+/// Compiles `tests/c/{program}.c` into a fresh directory; returns the directory.
+fn build_program(program: &str, name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let lib = support::library_dir().join("libfluvio.a");
-    let build_dir = std::env::temp_dir().join(format!("fluvio-c-api-{name}-{}", std::process::id()));
+    let build_dir = std::env::temp_dir().join(format!("fluvio-c-{program}-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&build_dir).unwrap();
     let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
         .args(["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O1", "-g"])
         .arg("-I")
         .arg(root.join("include"))
         .arg("-o")
-        .arg(build_dir.join("api_test"))
-        .arg(root.join("tests/c/api_test.c"))
+        .arg(build_dir.join(program))
+        .arg(root.join(format!("tests/c/{program}.c")))
         .arg(&lib)
         .args(["-lpthread", "-ldl", "-lm"])
         .output()
@@ -71,12 +76,16 @@ fn run(mut command: Command, dir: &Path, limit: Duration) -> (Option<ExitStatus>
     (status, stdout, stderr)
 }
 
-fn assert_passed(what: &str, (status, stdout, stderr): &(Option<ExitStatus>, String, String), limit: Duration) {
+fn assert_passed(what: &str, result: &(Option<ExitStatus>, String, String), limit: Duration) {
+    assert_program_passed("api_test", what, result, limit)
+}
+
+fn assert_program_passed(program: &str, what: &str, (status, stdout, stderr): &(Option<ExitStatus>, String, String), limit: Duration) {
     match status {
         None => panic!("{what} did not finish within {limit:?}:\n{stdout}\n{stderr}"),
         Some(status) => assert!(status.success(), "{what} failed ({status}):\n{stdout}\n{stderr}"),
     }
-    assert!(stdout.contains("api_test: all ") && stdout.contains(" checks passed"), "{what}:\n{stdout}\n{stderr}");
+    assert!(stdout.contains(&format!("{program}: all ")) && stdout.contains(" checks passed"), "{what}:\n{stdout}\n{stderr}");
 }
 
 #[test]
@@ -102,5 +111,30 @@ fn c_api_test_is_valgrind_clean() {
     let result = run(command, &dir, limit);
     // Errors and definite leaks make valgrind exit with 99.
     assert_passed("valgrind api_test", &result, limit);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `tests/c/events_test.c`: delivery reports, the log callback, statistics
+/// and structured errors, from C.
+#[test]
+fn c_events_test_passes() {
+    let dir = build_program("events_test", "run");
+    let limit = Duration::from_secs(180);
+    let result = run(Command::new(dir.join("events_test")), &dir, limit);
+    assert_program_passed("events_test", "events_test", &result, limit);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The same, clean under valgrind (with fewer records).
+#[test]
+fn c_events_test_is_valgrind_clean() {
+    support::require_valgrind();
+    let dir = build_program("events_test", "valgrind");
+    let limit = Duration::from_secs(900);
+    let mut command = Command::new(support::VALGRIND[0]);
+    // 5,000 records per report test instead of 100,000: the same paths.
+    command.args(&support::VALGRIND[1..]).arg(dir.join("events_test")).arg("5000");
+    let result = run(command, &dir, limit);
+    assert_program_passed("events_test", "valgrind events_test", &result, limit);
     std::fs::remove_dir_all(&dir).ok();
 }

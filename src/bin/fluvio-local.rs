@@ -128,6 +128,8 @@ async fn run(args: Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    // A server's operator wants to see connections come and go.
+    fluvio::log::set_threshold(fluvio::log::Level::Info);
     let args = match parse_args() {
         Ok(args) => args,
         Err(message) if message.is_empty() => {

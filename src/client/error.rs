@@ -25,6 +25,8 @@ pub enum ClientError {
     QueueFull,
     /// The producer, consumer or client was closed.
     Closed,
+    /// A task of the library panicked (a bug): what it was doing and why.
+    Panic(String),
 }
 
 impl ClientError {
@@ -43,6 +45,17 @@ impl ClientError {
 }
 
 impl ClientError {
+    /// The Fluvio error code behind the failure: the one the server sent,
+    /// or the code of a missing or existing topic; 0 for the others.
+    pub fn code(&self) -> i16 {
+        match self {
+            ClientError::Server { code, .. } => code.tag(),
+            ClientError::TopicNotFound(_) => ErrorCode::TopicNotFound.tag(),
+            ClientError::TopicExists(_) => ErrorCode::TopicAlreadyExists.tag(),
+            _ => 0,
+        }
+    }
+
     /// Whether trying again may succeed: the connection dropped or timed
     /// out, or the partition's leader moved or is away.
     pub fn is_retriable(&self) -> bool {
@@ -74,6 +87,7 @@ impl fmt::Display for ClientError {
             }
             ClientError::QueueFull => f.write_str("the producer queue is full"),
             ClientError::Closed => f.write_str("closed"),
+            ClientError::Panic(m) => write!(f, "internal error (please report it): {m}"),
         }
     }
 }

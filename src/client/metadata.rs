@@ -109,7 +109,10 @@ impl ClusterMetadata {
                     let Some(metadata) = metadata.upgrade() else { return };
                     match frame {
                         Ok(ObjectApiWatchResponse::Topic(update)) => metadata.topics.apply(update),
-                        Ok(ObjectApiWatchResponse::Partition(update)) => metadata.partitions.apply(update),
+                        Ok(ObjectApiWatchResponse::Partition(update)) => {
+                            log_leader_moves(&metadata.partitions, &update);
+                            metadata.partitions.apply(update)
+                        }
                         Ok(ObjectApiWatchResponse::Spu(update)) => metadata.spus.apply(update),
                         Ok(ObjectApiWatchResponse::Other(_)) => {}
                         Err(_) => return,
@@ -118,5 +121,21 @@ impl ClusterMetadata {
             });
         }
         Ok(())
+    }
+}
+
+/// Logs every partition whose leader `update` moves to another SPU (the
+/// partition's name is "topic-N").
+fn log_leader_moves(partitions: &Store<PartitionSpec>, update: &MetadataUpdate<PartitionSpec>) {
+    if !crate::log::enabled(crate::log::Level::Notice) {
+        return;
+    }
+    let updated = update.all.iter().chain(update.changes.iter().filter(|c| c.header == MsgType::Update).map(|c| &c.content));
+    for partition in updated {
+        if let Some(before) = partitions.get(&partition.name) {
+            if before.spec.leader != partition.spec.leader {
+                crate::log!(Notice, "client", "leader of {} moved from SPU {} to SPU {}", partition.name, before.spec.leader, partition.spec.leader);
+            }
+        }
     }
 }

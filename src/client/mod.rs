@@ -7,6 +7,7 @@ mod connection;
 mod error;
 mod metadata;
 mod quickack;
+mod stats;
 mod tls;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ pub use connection::{Connection, PendingResponse, ResponseStream, Transport, CLI
 pub use tls::{Pem, TlsConnector, TlsPolicy};
 pub use error::{ClientError, Result};
 pub use metadata::{ClusterMetadata, Store};
+pub use stats::{ClientStats, Histogram, PartitionLag};
 
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::spu::{
@@ -90,6 +92,7 @@ struct Inner {
     _alive: tokio::sync::watch::Sender<()>,
     metadata: Arc<ClusterMetadata>,
     spus: tokio::sync::Mutex<HashMap<i32, Arc<Connection>>>,
+    stats: Arc<ClientStats>,
 }
 
 impl Client {
@@ -127,9 +130,15 @@ impl Client {
             _alive: alive,
             metadata,
             spus: tokio::sync::Mutex::new(HashMap::new()),
+            stats: Arc::default(),
         });
         tokio::spawn(reconnect_sc(Arc::downgrade(&inner), client_gone));
         Ok(Client { inner })
+    }
+
+    /// The counters shared by this client's producers and streams.
+    pub fn stats(&self) -> &Arc<ClientStats> {
+        &self.inner.stats
     }
 
     /// The current SC connection (closed while an outage lasts).
@@ -358,11 +367,11 @@ impl Client {
         let key = format!("{topic}-{partition}");
         let leader = self.partition_leader(topic, partition, &key).await?;
         let mut spus = self.inner.spus.lock().await;
-        if let Some(connection) = spus.get(&leader) {
-            if !connection.is_closed() {
-                return Ok(connection.clone());
-            }
-        }
+        let reconnecting = match spus.get(&leader) {
+            Some(connection) if !connection.is_closed() => return Ok(connection.clone()),
+            Some(_) => true,
+            None => false,
+        };
         let spu = metadata
             .spus
             .all()
@@ -370,7 +379,21 @@ impl Client {
             .find(|s| s.spec.id == leader)
             .ok_or_else(|| ClientError::Connection(format!("the leader SPU {leader} of {key} is unknown")))?;
         let transport = self.inner.transport.for_spu(&spu.name);
-        let connection = Connection::connect_with(&spu.spec.public_address(), &transport, CONNECT_TIMEOUT).await?;
+        let address = spu.spec.public_address();
+        let connection = match Connection::connect_with(&address, &transport, CONNECT_TIMEOUT).await {
+            Ok(connection) => connection,
+            Err(e) => {
+                // The caller retries or reports it; each attempt is only routine.
+                crate::log!(Info, "client", "connecting to SPU {leader} at {address} failed: {e}");
+                return Err(e);
+            }
+        };
+        if reconnecting {
+            ClientStats::count(&self.inner.stats.reconnects, 1);
+            crate::log!(Notice, "client", "reconnected to SPU {leader} at {address}");
+        } else {
+            crate::log!(Info, "client", "connected to SPU {leader} at {address}");
+        }
         spus.insert(leader, connection.clone());
         Ok(connection)
     }
@@ -424,6 +447,9 @@ async fn reconnect_sc(inner: std::sync::Weak<Inner>, mut client_gone: tokio::syn
             _ = client_gone.changed() => return,
         }
         drop(sc);
+        if let Some(client) = inner.upgrade() {
+            crate::log!(Warning, "client", "connection to the SC at {} lost; reconnecting", client.endpoint);
+        }
         let mut backoff = SC_RECONNECT_BACKOFF.0;
         loop {
             let Some(client) = inner.upgrade() else { return };
@@ -434,10 +460,13 @@ async fn reconnect_sc(inner: std::sync::Weak<Inner>, mut client_gone: tokio::syn
             };
             match reconnected.await {
                 Ok(sc) => {
+                    ClientStats::count(&client.stats.reconnects, 1);
+                    crate::log!(Notice, "client", "reconnected to the SC at {}", client.endpoint);
                     client.sc.send_replace(sc);
                     break;
                 }
-                Err(_) => {
+                Err(e) => {
+                    crate::log!(Info, "client", "reconnecting to the SC at {} failed ({e}); next attempt in {backoff:?}", client.endpoint);
                     drop(client); // do not keep the client alive while waiting
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}

@@ -15,7 +15,13 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::client::{validate_consumer_id, Client, ClientError, Connection, Result, REQUEST_TIMEOUT};
+use crate::client::{validate_consumer_id, Client, ClientError, ClientStats, Connection, PartitionLag, Result, REQUEST_TIMEOUT};
+use crate::task::{injected_panic, spawn_catching, PanicSite};
+
+/// Called (on a runtime thread) after records or an error were queued, with
+/// a check of whether anything is still queued: the reader may have taken it
+/// already. Whoever signals readiness runs the check under its own lock.
+pub type OnReady = Arc<dyn Fn(&dyn Fn() -> bool) + Send + Sync>;
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::RecordSet;
 use crate::protocol::spu::{
@@ -247,7 +253,7 @@ async fn auto_flush(offsets: Arc<OffsetManager>, period: Duration) {
         if let Err(e) = offsets.flush().await {
             // The next tick (or close) tries again; a stream that failed
             // reports its own error to the application.
-            eprintln!("libfluvio: automatic offset flush failed: {e}");
+            crate::log!(Warning, "consumer", "automatic offset flush failed: {e}");
         }
     }
 }
@@ -270,7 +276,9 @@ pub struct RecordStream {
     /// by it, rather than having reached its planned end.
     failed: bool,
     /// Called after new records are queued (to signal a readiness fd).
-    _ready: Option<Arc<dyn Fn() + Send + Sync>>,
+    _ready: Option<OnReady>,
+    /// Each partition's position and lag, by partition.
+    lags: Vec<Arc<PartitionLag>>,
 }
 
 impl RecordStream {
@@ -282,7 +290,7 @@ impl RecordStream {
         partitions: &[u32],
         offset: Offset,
         config: StreamConfig,
-        on_ready: Option<Arc<dyn Fn() + Send + Sync>>,
+        on_ready: Option<OnReady>,
     ) -> Result<RecordStream> {
         if let Offset::Absolute(n) = offset {
             if n < 0 {
@@ -300,6 +308,7 @@ impl RecordStream {
             partitions.iter().map(|&p| (p, Arc::new(PartitionProgress::new(p)))).collect();
         let (tx, rx) = mpsc::channel(RECORD_QUEUE * partitions.len().max(1));
         let mut tasks = Vec::with_capacity(partitions.len() + 1);
+        let mut lags = Vec::with_capacity(partitions.len());
         for &partition in partitions {
             // Open each partition before returning, so errors surface here.
             let session = PartitionSession::open(client, topic, partition, offset, &config, progress[&partition].clone()).await;
@@ -310,7 +319,18 @@ impl RecordStream {
                     return Err(e);
                 }
             };
-            tasks.push(tokio::spawn(session.run(tx.clone(), on_ready.clone())));
+            lags.push(session.lag.clone());
+            let (failed, failed_ready) = (tx.clone(), on_ready.clone());
+            let run = session.run(tx.clone(), on_ready.clone());
+            tasks.push(spawn_catching("consumer", "a stream's partition task", run, move |why| {
+                // Spawned: the panicking task may have left the queue full.
+                tokio::spawn(async move {
+                    let _ = failed.send(Err(ClientError::Panic(why))).await;
+                    if let Some(ready) = failed_ready {
+                        ready(&|| true);
+                    }
+                });
+            }));
         }
         let offsets = match (&config.consumer_id, config.offset_strategy) {
             (Some(consumer_id), OffsetStrategy::Manual | OffsetStrategy::Auto) => Some(Arc::new(OffsetManager {
@@ -325,7 +345,11 @@ impl RecordStream {
         if let Some(offsets) = offsets.as_ref().filter(|o| o.strategy == OffsetStrategy::Auto) {
             tasks.push(tokio::spawn(auto_flush(offsets.clone(), config.offset_flush)));
         }
-        Ok(RecordStream { rx, buffered: VecDeque::new(), tasks, offsets, failed: false, _ready: on_ready })
+        lags.sort_by_key(|l| l.partition);
+        for lag in &lags {
+            client.stats().track(lag);
+        }
+        Ok(RecordStream { rx, buffered: VecDeque::new(), tasks, offsets, failed: false, _ready: on_ready, lags })
     }
 
     /// Hands `next` to the application, noting its progress.
@@ -334,6 +358,9 @@ impl RecordStream {
             Ok(record) => {
                 if let Some(offsets) = &self.offsets {
                     offsets.delivered(record);
+                }
+                if let Ok(i) = self.lags.binary_search_by_key(&record.partition, |l| l.partition) {
+                    self.lags[i].position.store(record.offset.saturating_add(1), Ordering::Relaxed);
                 }
             }
             Err(_) => self.failed = true,
@@ -431,7 +458,7 @@ impl Drop for RecordStream {
                 offsets.commit();
                 runtime.spawn(async move {
                     if let Err(e) = offsets.flush().await {
-                        eprintln!("libfluvio: flushing offsets of a dropped stream failed: {e}");
+                        crate::log!(Warning, "consumer", "flushing offsets of a dropped stream failed: {e}");
                     }
                 });
             }
@@ -452,6 +479,9 @@ struct PartitionSession {
     progress: Arc<PartitionProgress>,
     /// When the current run of failed re-openings began (None: healthy).
     outage_since: Option<tokio::time::Instant>,
+    /// The application's position and the log's end, for the stats.
+    lag: Arc<PartitionLag>,
+    stats: Arc<ClientStats>,
 }
 
 /// How one StreamFetch ended.
@@ -496,7 +526,11 @@ impl PartitionSession {
         };
         let next = offset.resolve_after(found.start_offset, found.last_stable_offset, resume);
         let stop_at = (!config.continuous).then_some(found.last_stable_offset);
+        let lag = PartitionLag::new(topic, partition, next);
+        lag.high_watermark.store(found.last_stable_offset, Ordering::Relaxed);
         Ok(PartitionSession {
+            lag,
+            stats: client.stats().clone(),
             client: client.clone(),
             topic: topic.to_string(),
             partition,
@@ -529,7 +563,7 @@ impl PartitionSession {
         }
     }
 
-    async fn run(mut self, tx: mpsc::Sender<Result<Vec<ConsumerRecord>>>, on_ready: Option<Arc<dyn Fn() + Send + Sync>>) {
+    async fn run(mut self, tx: mpsc::Sender<Result<Vec<ConsumerRecord>>>, on_ready: Option<OnReady>) {
         let mut max_bytes = self.config.max_bytes.max(1);
         let mut backoff = RECONNECT_BACKOFF.0;
         loop {
@@ -546,6 +580,7 @@ impl PartitionSession {
                 // moved: open again at the first record not delivered, so the
                 // application sees no gap and no repeat.
                 SessionEnd::Failed(e) if e.is_retriable() && self.may_retry() => {
+                    crate::log!(Notice, "consumer", "stream of {}-{} interrupted ({e}); reopening at offset {} in {backoff:?}", self.topic, self.partition, self.next);
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = tx.closed() => return,
@@ -557,14 +592,14 @@ impl PartitionSession {
                     // This sender goes away; the stream ends when every partition's has.
                     drop(tx);
                     if let Some(ready) = &on_ready {
-                        ready();
+                        ready(&|| true);
                     }
                     return;
                 }
                 SessionEnd::Failed(e) => {
                     let _ = tx.send(Err(e)).await;
                     if let Some(ready) = &on_ready {
-                        ready();
+                        ready(&|| true);
                     }
                     return;
                 }
@@ -577,7 +612,7 @@ impl PartitionSession {
     async fn stream(
         &mut self,
         tx: &mpsc::Sender<Result<Vec<ConsumerRecord>>>,
-        on_ready: &Option<Arc<dyn Fn() + Send + Sync>>,
+        on_ready: &Option<OnReady>,
         max_bytes: &mut i32,
     ) -> std::result::Result<SessionEnd, SessionEnd> {
         let connection = self.client.leader(&self.topic, self.partition).await.map_err(SessionEnd::Failed)?;
@@ -594,7 +629,9 @@ impl PartitionSession {
         let mut frames = connection.stream(&request, 10).await.map_err(SessionEnd::Failed)?;
         while let Some(frame) = frames.next().await {
             let frame = frame.map_err(SessionEnd::Failed)?;
+            injected_panic(PanicSite::StreamFrame);
             self.progress.set_session(&connection, frame.stream_id);
+            self.lag.high_watermark.store(frame.partition.high_watermark, Ordering::Relaxed);
             if frame.partition.error_code == ErrorCode::None {
                 self.outage_since = None;
             }
@@ -602,9 +639,16 @@ impl PartitionSession {
             let (records, cut) = self.records_of(&frame.partition.records).map_err(SessionEnd::Failed)?;
             let progressed = !records.is_empty();
             if progressed {
+                let bytes: usize = records.iter().map(|r| r.value.len() + r.key.as_ref().map_or(0, Vec::len)).sum();
+                ClientStats::count(&self.stats.consumed_records, records.len() as u64);
+                ClientStats::count(&self.stats.consumed_bytes, bytes as u64);
                 tx.send(Ok(records)).await.map_err(|_| SessionEnd::ReaderGone)?;
                 if let Some(ready) = on_ready {
-                    ready();
+                    // Queued unless the reader took it already. Another
+                    // partition's send may hold a permit for the instant
+                    // between reserving and queueing, and its own signal
+                    // follows at once.
+                    ready(&|| tx.capacity() < tx.max_capacity());
                 }
             }
             if error != ErrorCode::None {

@@ -184,3 +184,59 @@ pub unsafe extern "C" fn fluvio_topic_list_free(list: *mut fluvio_topic_list) {
         drop(unsafe { Box::from_raw(list) });
     }
 }
+
+/// Writes a snapshot of the client's statistics to `*json` as a JSON
+/// object, NUL-terminated, owned by the caller: free it with
+/// `fluvio_string_free`. Its fields (`"version": 1`; later versions only
+/// add fields):
+///
+/// - `producer`: of every producer of this client: `records` and `bytes`
+///   (key + value) acknowledged, `batches`, `batch_bytes_uncompressed` and
+///   `batch_bytes_compressed` on the wire and their `compression_ratio`,
+///   `failed_records`, `retries` (batches sent again), the gauges
+///   `requests_in_flight` and `queued_records` (sent, not yet acknowledged
+///   or failed), and `requests` with `latency_us` percentiles (`p50`, `p90`,
+///   `p99`, `max`) of produce round trips, each the upper bound of a bucket
+///   (within 19 %);
+/// - `consumer`: `records` and `bytes` received by this client's streams,
+///   and `partitions`: for each partition of every open stream, `topic`,
+///   `partition`, `position` (the next offset the application will read),
+///   `high_watermark` (the last the SPU reported) and `lag` (their
+///   difference);
+/// - `reconnects`: connections to the SC or an SPU made again after a drop.
+///
+/// Counters are updated as batches and frames complete, so a snapshot taken
+/// right after `fluvio_flush` returns counts every record it flushed. Any
+/// thread may call this.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `client` or `json` is NULL.
+///
+/// # Safety
+/// `client` must be a live client; `json` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_client_stats(client: *const fluvio_client, json: *mut *mut c_char) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let client = unsafe { handle(client, "client")? };
+        if json.is_null() {
+            return Err(FfiError::invalid("json is NULL"));
+        }
+        let text = std::ffi::CString::new(client.client.stats().to_json()).unwrap_or_default();
+        // SAFETY: checked for NULL above.
+        unsafe { json.write(text.into_raw()) };
+        Ok(())
+    })
+}
+
+/// Frees a string libfluvio handed to the caller (`fluvio_client_stats`).
+/// NULL is a no-op.
+///
+/// # Safety
+/// `s` must be NULL or such a string, not used after.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: a pointer from CString::into_raw, given back once.
+        drop(unsafe { std::ffi::CString::from_raw(s) });
+    }
+}

@@ -2,16 +2,16 @@
 //! and the records they yield.
 
 use std::ffi::c_char;
-use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::readiness::Readiness;
 use super::runtime::block_on;
 use super::util::{c_str, handle, timeout, write_out, with_config_object};
 use crate::client::{validate_consumer_id, Client, ClientError};
-use crate::consumer::{next_within, ConsumerRecord, Offset, OffsetStrategy, RecordStream, StreamConfig};
+use crate::consumer::{next_within, ConsumerRecord, OffsetStrategy, Offset, OnReady, RecordStream, StreamConfig};
 
 /// `fluvio_consumer`'s partition argument for "every partition of the topic".
 pub const FLUVIO_ALL_PARTITIONS: i32 = -1;
@@ -80,37 +80,6 @@ pub struct fluvio_stream {
     stream: Mutex<RecordStream>,
     /// Readable while records wait (see `fluvio_stream_fd`).
     readiness: Arc<Readiness>,
-}
-
-/// The readiness descriptor's two ends, holding one byte exactly while
-/// records wait. The byte is written when records start waiting and read
-/// when none are left, so reading a buffered stream costs no system call.
-struct Readiness {
-    read: OwnedFd,
-    write: OwnedFd,
-    /// Whether the byte is in the socket; the lock also keeps the byte
-    /// and the flag in step between the runtime and the reading thread.
-    signaled: Mutex<bool>,
-}
-
-impl Readiness {
-    /// Records wait: make the descriptor readable (once).
-    fn raise(&self) {
-        let mut signaled = self.signaled.lock().unwrap_or_else(|p| p.into_inner());
-        if !*signaled {
-            signal(&self.write);
-            *signaled = true;
-        }
-    }
-
-    /// None wait any more: make it unreadable.
-    fn lower(&self) {
-        let mut signaled = self.signaled.lock().unwrap_or_else(|p| p.into_inner());
-        if *signaled {
-            drain(&self.read);
-            *signaled = false;
-        }
-    }
 }
 
 /// A consumed record, owned by the caller until `fluvio_record_free`. Any
@@ -469,38 +438,6 @@ pub unsafe extern "C" fn fluvio_consumer_free(consumer: *mut fluvio_consumer) {
     }
 }
 
-/// The readiness descriptor and the end the partitions' tasks signal: a
-/// socket pair, not a pipe, so that a task still signalling after the stream
-/// was freed gets EPIPE instead of a SIGPIPE that kills the C program.
-fn ready_pair() -> Result<(OwnedFd, OwnedFd), FfiError> {
-    let mut fds = [0; 2];
-    // SAFETY: socketpair writes two descriptors into the array it is given.
-    let rc = unsafe {
-        libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr())
-    };
-    if rc != 0 {
-        return Err(FfiError::new(fluvio_status::FLUVIO_ERR_IO, format!("socketpair: {}", std::io::Error::last_os_error())));
-    }
-    use std::os::fd::FromRawFd;
-    // SAFETY: socketpair succeeded, so both descriptors are open and ours alone.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
-/// Makes the readiness descriptor readable (a full buffer is already
-/// readable; a freed stream's closed descriptor is ignored).
-fn signal(fd: &OwnedFd) {
-    let byte = 1u8;
-    // SAFETY: sends one byte from a live buffer on a socket we own; MSG_NOSIGNAL: no SIGPIPE.
-    let _ = unsafe { libc::send(fd.as_raw_fd(), (&byte as *const u8).cast(), 1, libc::MSG_NOSIGNAL) };
-}
-
-/// Empties the readiness descriptor.
-fn drain(fd: &OwnedFd) {
-    let mut buf = [0u8; 64];
-    // SAFETY: reads into a live buffer of the given size from a non-blocking descriptor we own.
-    while unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
-}
-
 /// Opens a stream of the consumer's partition(s) from `offset`. With all
 /// partitions, records of one partition arrive in order; partitions
 /// interleave. On success `*out` owns the stream.
@@ -523,11 +460,10 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
             return Err(FfiError::invalid("out is NULL"));
         }
         let offset = to_offset(offset)?;
-        let (read, write) = ready_pair()?;
-        let readiness = Arc::new(Readiness { read, write, signaled: Mutex::new(false) });
+        let readiness = Arc::new(Readiness::new()?);
         let on_ready = {
             let readiness = readiness.clone();
-            Arc::new(move || readiness.raise()) as Arc<dyn Fn() + Send + Sync>
+            Arc::new(move |queued: &dyn Fn() -> bool| readiness.raise_if(queued)) as OnReady
         };
         let stream = block_on(async {
             let partitions: Vec<u32> = if consumer.partitions.is_empty() {
@@ -575,14 +511,9 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
             None if timeout_ms == 0 => Some(Err(ClientError::Timeout("no record waiting".into()))),
             None => block_on(next_within(&mut records, timeout(timeout_ms)))?,
         };
-        // Nothing left to read: clear the readiness signal (records queued
-        // meanwhile raise it again). While records remain: nothing to do.
-        if !records.has_pending() {
-            stream.readiness.lower();
-            if records.has_pending() {
-                stream.readiness.raise();
-            }
-        }
+        // Readable exactly while records (or the stream's end) wait: the
+        // check runs under the readiness lock, as the tasks' raising does.
+        stream.readiness.update(|| records.has_pending() || records.is_ended() || records.failed());
         let record = match next {
             Some(Ok(record)) => record,
             Some(Err(e)) => return Err(e.into()),
@@ -611,7 +542,7 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_stream_fd(stream: *const fluvio_stream) -> i32 {
     // SAFETY: NULL-checked; live per the contract.
-    unsafe { stream.as_ref() }.map_or(-1, |s| s.readiness.read.as_raw_fd())
+    unsafe { stream.as_ref() }.map_or(-1, |s| s.readiness.fd())
 }
 
 /// Marks every record `fluvio_stream_next` has handed out so far as

@@ -91,11 +91,16 @@ impl fluvio_status {
 pub struct FfiError {
     pub status: fluvio_status,
     pub message: String,
+    /// The Fluvio error code behind it (0: none), for `fluvio_last_error_code`.
+    pub code: i16,
+    /// Whether the same call may succeed if tried again.
+    pub retriable: bool,
 }
 
 impl FfiError {
     pub fn new(status: fluvio_status, message: impl Into<String>) -> Self {
-        FfiError { status, message: message.into() }
+        let retriable = matches!(status, fluvio_status::FLUVIO_ERR_TIMEOUT | fluvio_status::FLUVIO_ERR_CONNECTION | fluvio_status::FLUVIO_ERR_QUEUE_FULL);
+        FfiError { status, message: message.into(), code: 0, retriable }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -103,14 +108,22 @@ impl FfiError {
     }
 }
 
-thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+/// This thread's last failure, as the `fluvio_last_error*` functions report it.
+#[derive(Default)]
+struct LastError {
+    message: CString,
+    code: i16,
+    retriable: bool,
 }
 
-/// Records `message` as this thread's last error (interior NULs are replaced).
-pub(crate) fn set_last_error(message: &str) {
-    let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
+thread_local! {
+    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
+}
+
+/// Records `err` as this thread's last error (interior NULs are replaced).
+pub(crate) fn set_last_error(err: &FfiError) {
+    let message = CString::new(err.message.replace('\0', "\\0")).unwrap_or_default();
+    LAST_ERROR.with(|cell| *cell.borrow_mut() = LastError { message, code: err.code, retriable: err.retriable });
 }
 
 /// Runs the body of an exported function: a returned error or a caught panic
@@ -120,7 +133,7 @@ pub(crate) fn ffi_guard(body: impl FnOnce() -> Result<(), FfiError>) -> fluvio_s
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => fluvio_status::FLUVIO_OK,
         Ok(Err(err)) => {
-            set_last_error(&err.message);
+            set_last_error(&err);
             err.status
         }
         Err(panic) => {
@@ -129,7 +142,9 @@ pub(crate) fn ffi_guard(body: impl FnOnce() -> Result<(), FfiError>) -> fluvio_s
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            set_last_error(&format!("internal error (please report it): {detail}"));
+            let message = format!("internal error (please report it): {detail}");
+            crate::log!(Error, "ffi", "{message}");
+            set_last_error(&FfiError::new(fluvio_status::FLUVIO_ERR_PANIC, message));
             fluvio_status::FLUVIO_ERR_PANIC
         }
     }
@@ -143,7 +158,43 @@ pub(crate) fn ffi_guard(body: impl FnOnce() -> Result<(), FfiError>) -> fluvio_s
 /// NULL. Any thread may call this; each thread has its own message.
 #[no_mangle]
 pub extern "C" fn fluvio_last_error() -> *const c_char {
-    LAST_ERROR.with(|cell| cell.borrow().as_ptr())
+    LAST_ERROR.with(|cell| cell.borrow().message.as_ptr())
+}
+
+/// Returns the Fluvio error code behind the last failure on the calling
+/// thread: the number the cluster answered with (for example 2001,
+/// TopicNotFound, also for FLUVIO_ERR_TOPIC_NOT_FOUND found in the client's
+/// metadata; 6004, SmartModuleRuntimeError), or 0 when the failure carried
+/// none. `fluvio_error_code_name` names it. Any thread may call this.
+#[no_mangle]
+pub extern "C" fn fluvio_last_error_code() -> i32 {
+    LAST_ERROR.with(|cell| i32::from(cell.borrow().code))
+}
+
+/// Returns true if the last failure on the calling thread is transient: the
+/// same call may succeed later (a timeout, a lost connection, a full queue,
+/// a leader that moved or an SPU that is away). Any thread may call this.
+#[no_mangle]
+pub extern "C" fn fluvio_last_error_retriable() -> bool {
+    LAST_ERROR.with(|cell| cell.borrow().retriable)
+}
+
+/// Returns the name of a Fluvio error code, as the official clients'
+/// `ErrorCode` variant is called (for example `"TopicNotFound"` for 2001,
+/// `"None"` for 0), or NULL for a number that is no Fluvio error code. The
+/// names are stable: wrappers may map them to typed errors.
+///
+/// The string is static: never free it. Any thread may call this.
+#[no_mangle]
+pub extern "C" fn fluvio_error_code_name(code: i32) -> *const c_char {
+    static NAMES: std::sync::OnceLock<Vec<(i16, CString)>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        crate::protocol::ErrorCode::NAMES.iter().map(|(tag, name)| (*tag, CString::new(*name).unwrap_or_default())).collect()
+    });
+    i16::try_from(code)
+        .ok()
+        .and_then(|code| names.iter().find(|(tag, _)| *tag == code))
+        .map_or(std::ptr::null(), |(_, name)| name.as_ptr())
 }
 
 /// Returns the name of a status code (for example `"FLUVIO_ERR_TIMEOUT"`),

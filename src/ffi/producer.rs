@@ -1,14 +1,16 @@
 //! Producer configuration, producers, sending, flushing, delivery results.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::client::fluvio_client;
 use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::log::serve_logs;
+use super::readiness::Readiness;
 use super::runtime::block_on;
 use super::util::{bytes, c_str, handle, timeout, write_out, with_config_object};
-use crate::producer::{DeliveryHandle, DeliverySemantic, Partitioner, Producer, ProducerConfig, RetryPolicy};
+use crate::producer::{DeliveryHandle, DeliverySemantic, Partitioner, Producer, ProducerConfig, ReportBatch, RetryPolicy};
 use crate::protocol::Compression;
 
 /// A compression codec for produced batches: one of `FLUVIO_COMPRESSION_*`.
@@ -43,10 +45,60 @@ pub type fluvio_partitioner_fn = Option<
     ) -> u32,
 >;
 
+/// One record's delivery report, borrowed by `fluvio_delivery_report_fn`
+/// for the length of the call (copy what you keep). Fields may be added at
+/// the end in later versions.
+#[repr(C)]
+pub struct fluvio_delivery_report {
+    /// What the caller passed to `fluvio_producer_send_opaque` (NULL for
+    /// the other send calls).
+    pub opaque: *mut c_void,
+    /// FLUVIO_OK when the cluster stored the record; otherwise why not.
+    pub status: fluvio_status,
+    /// The partition the record was assigned to.
+    pub partition: u32,
+    /// Its offset in the partition; -1 when it failed.
+    pub offset: i64,
+    /// Its timestamp (milliseconds since the Unix epoch), as sent.
+    pub timestamp: i64,
+    /// The Fluvio error code of a failure (0: none; see `fluvio_error_code_name`).
+    pub error_code: i32,
+    /// Whether the failure was transient (it was retried as the delivery
+    /// semantic says before it was reported).
+    pub retriable: bool,
+    /// The failure's message, NUL-terminated; NULL on success. Valid only
+    /// during the callback.
+    pub error: *const c_char,
+}
+
+/// A delivery-report callback: called once for every record sent, success
+/// or failure, in order within each partition. It runs only on a thread
+/// that calls `fluvio_producer_poll`, `fluvio_flush`, `fluvio_flush_timeout`
+/// or `fluvio_producer_free`, never on a library thread and never while
+/// libfluvio holds a lock. It may call back into libfluvio, including
+/// `fluvio_producer_send*` and `fluvio_flush` on the same producer (a poll
+/// or flush from inside a callback serves no reports: they stay queued for
+/// the outer one). It must not unwind (no C++ exceptions, no longjmp).
+pub type fluvio_delivery_report_fn = Option<unsafe extern "C" fn(user_data: *mut c_void, report: *const fluvio_delivery_report)>;
+
+/// A delivery-report callback with its user data.
+#[derive(Clone, Copy)]
+struct ReportCallback {
+    f: unsafe extern "C" fn(*mut c_void, *const fluvio_delivery_report),
+    user_data: *mut c_void,
+}
+
+// SAFETY: the header requires the callback and its user data to be usable
+// from every thread that polls or flushes the producer.
+unsafe impl Send for ReportCallback {}
+// SAFETY: as above; it is only ever called.
+unsafe impl Sync for ReportCallback {}
+
 /// Producer settings. Created by `fluvio_producer_config_new`, freed by
 /// `fluvio_producer_config_free`; configure it from one thread at a time.
 pub struct fluvio_producer_config {
     config: ProducerConfig,
+    reports: Option<ReportCallback>,
 }
 
 impl fluvio_producer_config {
@@ -55,10 +107,52 @@ impl fluvio_producer_config {
     }
 }
 
-/// A producer for one topic. Any thread may send and flush, concurrently.
-/// Freed by `fluvio_producer_free`, which flushes first.
+/// A producer for one topic. Any thread may send, flush and poll,
+/// concurrently. Freed by `fluvio_producer_free`, which flushes first.
 pub struct fluvio_producer {
     producer: Option<Producer>,
+    /// With a delivery-report callback: it, and the descriptor that is
+    /// readable while reports wait.
+    events: Option<(ReportCallback, Arc<Readiness>)>,
+}
+
+impl fluvio_producer {
+    /// Hands every waiting report (after waiting up to `timeout` for one)
+    /// to the callback on this thread; returns how many there were.
+    fn serve_reports(&self, timeout: Duration) -> usize {
+        let (Some(producer), Some((callback, _))) = (&self.producer, &self.events) else { return 0 };
+        producer.serve_reports(timeout, |batch| report_batch(callback, batch))
+    }
+}
+
+/// Calls the report callback for every record of `batch`.
+fn report_batch(callback: &ReportCallback, batch: &ReportBatch) {
+    let (status, error_code, retriable, message) = match &batch.result {
+        Ok(_) => (fluvio_status::FLUVIO_OK, 0, false, None),
+        Err(e) => {
+            let failure = FfiError::from(e.clone());
+            let text = CString::new(failure.message.replace('\0', "\\0")).unwrap_or_default();
+            (failure.status, i32::from(failure.code), failure.retriable, Some(text))
+        }
+    };
+    let mut report = fluvio_delivery_report {
+        opaque: std::ptr::null_mut(),
+        status,
+        partition: batch.partition,
+        offset: -1,
+        timestamp: 0,
+        error_code,
+        retriable,
+        error: message.as_ref().map_or(std::ptr::null(), |m| m.as_ptr()),
+    };
+    for (i, (opaque, timestamp)) in batch.opaques.iter().zip(&batch.timestamps).enumerate() {
+        report.opaque = *opaque as *mut c_void;
+        report.timestamp = *timestamp;
+        report.offset = batch.result.as_ref().map_or(-1, |base| base + i as i64);
+        // SAFETY: the report and its message live for the call; the
+        // callback's contract is the user's, stated in the header.
+        unsafe { (callback.f)(callback.user_data, &report) };
+    }
 }
 
 /// The delivery result of one record, from `fluvio_producer_send_with_delivery`.
@@ -99,7 +193,7 @@ impl Partitioner for CPartitioner {
 /// Returns NULL only if memory is exhausted.
 #[no_mangle]
 pub extern "C" fn fluvio_producer_config_new() -> *mut fluvio_producer_config {
-    Box::into_raw(Box::new(fluvio_producer_config { config: ProducerConfig::default() }))
+    Box::into_raw(Box::new(fluvio_producer_config { config: ProducerConfig::default(), reports: None }))
 }
 
 /// Frees producer settings. NULL is a no-op. Producers created with them are
@@ -214,6 +308,35 @@ pub unsafe extern "C" fn fluvio_producer_config_set_partitioner(
     unsafe {
         with_config(config, |c| {
             c.partitioner = f.map(|f| Arc::new(CPartitioner { f, user_data }) as Arc<dyn Partitioner>);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the delivery-report callback (see `fluvio_delivery_report_fn`;
+/// NULL: none, the default). With one, every record sent gets exactly one
+/// report, queued until the application serves it with
+/// `fluvio_producer_poll` (or a flush, or `fluvio_producer_free`): poll
+/// regularly, or the reports pile up in memory. `user_data` is passed to
+/// every call and must outlive every producer created with this
+/// configuration. Records refused by a send call (its status is not
+/// FLUVIO_OK) get no report.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+///
+/// # Safety
+/// `config` must be a live configuration; `f` must follow the contract of
+/// `fluvio_delivery_report_fn`.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_config_set_delivery_report(
+    config: *mut fluvio_producer_config,
+    f: fluvio_delivery_report_fn,
+    user_data: *mut c_void,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_config_object(config, |c| {
+            c.reports = f.map(|f| ReportCallback { f, user_data });
             Ok(())
         })
     }
@@ -418,12 +541,21 @@ pub unsafe extern "C" fn fluvio_topic_producer(
         // SAFETY: per the contract.
         let (client, topic) = unsafe { (handle(client, "client")?, c_str(topic, "topic")?) };
         // SAFETY: NULL means defaults; otherwise live per the contract.
-        let config = unsafe { config.as_ref() }.map_or_else(ProducerConfig::default, |c| c.config.clone());
+        let (mut config, reports) = unsafe { config.as_ref() }.map_or_else(|| (ProducerConfig::default(), None), |c| (c.config.clone(), c.reports));
         if out.is_null() {
             return Err(FfiError::invalid("out is NULL"));
         }
+        let events = match reports {
+            Some(callback) => {
+                let readiness = Arc::new(Readiness::new()?);
+                let signal = readiness.clone();
+                config.delivery_reports = Some(Arc::new(move |waiting| signal.set(waiting)));
+                Some((callback, readiness))
+            }
+            None => None,
+        };
         let producer = block_on(Producer::new(&client.client, topic, config))??;
-        let boxed = Box::into_raw(Box::new(fluvio_producer { producer: Some(producer) }));
+        let boxed = Box::into_raw(Box::new(fluvio_producer { producer: Some(producer), events }));
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, boxed, "out") }
     })
@@ -462,7 +594,28 @@ pub unsafe extern "C" fn fluvio_producer_send(
 ) -> fluvio_status {
     ffi_guard(|| {
         // SAFETY: per the contract.
-        unsafe { send(producer, key, key_len, value, value_len) }.map(|_| ())
+        unsafe { send(producer, key, key_len, value, value_len, std::ptr::null_mut()) }.map(|_| ())
+    })
+}
+
+/// As `fluvio_producer_send`; `opaque` comes back in the record's delivery
+/// report (see `fluvio_producer_config_set_delivery_report`). libfluvio
+/// never dereferences it.
+///
+/// # Safety
+/// As `fluvio_producer_send`.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_send_opaque(
+    producer: *mut fluvio_producer,
+    key: *const c_void,
+    key_len: usize,
+    value: *const c_void,
+    value_len: usize,
+    opaque: *mut c_void,
+) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        unsafe { send(producer, key, key_len, value, value_len, opaque) }.map(|_| ())
     })
 }
 
@@ -474,6 +627,7 @@ unsafe fn send(
     key_len: usize,
     value: *const c_void,
     value_len: usize,
+    opaque: *mut c_void,
 ) -> Result<DeliveryHandle, FfiError> {
     // SAFETY: per the contract.
     let producer = unsafe { producer_ref(producer)? };
@@ -481,7 +635,7 @@ unsafe fn send(
     let key = if key.is_null() { None } else { Some(unsafe { bytes(key.cast(), key_len, "key")? }) };
     // SAFETY: per the contract.
     let value = unsafe { bytes(value.cast(), value_len, "value")? };
-    Ok(producer.send(key, value)?)
+    Ok(producer.send_with(key, value, opaque as usize)?)
 }
 
 /// As `fluvio_producer_send`, and hands back a delivery handle in `*out` to
@@ -507,7 +661,7 @@ pub unsafe extern "C" fn fluvio_producer_send_with_delivery(
             return Err(FfiError::invalid("out is NULL"));
         }
         // SAFETY: per the contract.
-        let handle = unsafe { send(producer, key, key_len, value, value_len)? };
+        let handle = unsafe { send(producer, key, key_len, value, value_len, std::ptr::null_mut())? };
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(fluvio_delivery { handle })), "out") }
     })
@@ -553,7 +707,7 @@ pub unsafe extern "C" fn fluvio_producer_send_batch(
         let mut accepted = 0;
         let result = records.iter().try_for_each(|r| {
             // SAFETY: per the contract.
-            unsafe { send(producer, r.key, r.key_len, r.value, r.value_len) }.map(|_| accepted += 1)
+            unsafe { send(producer, r.key, r.key_len, r.value, r.value_len, std::ptr::null_mut()) }.map(|_| accepted += 1)
         });
         if !sent.is_null() {
             // SAFETY: non-NULL and writable per the contract.
@@ -564,9 +718,11 @@ pub unsafe extern "C" fn fluvio_producer_send_batch(
 }
 
 /// Sends every pending record now and waits until each was acknowledged or
-/// failed (at most `FLUVIO_FLUSH_TIMEOUT_MS`). Returns the first delivery
-/// failure since the previous flush (its message in `fluvio_last_error`),
-/// or FLUVIO_ERR_TIMEOUT.
+/// failed (at most `FLUVIO_FLUSH_TIMEOUT_MS`), then serves the waiting
+/// delivery reports and log messages on this thread. Returns the first
+/// delivery failure since the previous flush (its message in
+/// `fluvio_last_error`), FLUVIO_ERR_TIMEOUT, or FLUVIO_ERR_PANIC if a task
+/// of the producer panicked.
 ///
 /// # Safety
 /// `producer` must be a live producer.
@@ -584,13 +740,67 @@ pub unsafe extern "C" fn fluvio_flush(producer: *mut fluvio_producer) -> fluvio_
 pub unsafe extern "C" fn fluvio_flush_timeout(producer: *mut fluvio_producer, timeout_ms: i32) -> fluvio_status {
     ffi_guard(|| {
         // SAFETY: per the contract.
+        let owner = unsafe { handle(producer, "producer")? };
+        // SAFETY: per the contract.
         let producer = unsafe { producer_ref(producer)? };
-        Ok(producer.flush(timeout(timeout_ms).unwrap_or(Duration::MAX))?)
+        let flushed = producer.flush(timeout(timeout_ms).unwrap_or(Duration::MAX));
+        owner.serve_reports(Duration::ZERO);
+        serve_logs(Duration::ZERO);
+        Ok(flushed?)
     })
 }
 
-/// Flushes (at most `FLUVIO_FLUSH_TIMEOUT_MS`), stops the producer and frees
-/// it. Records still undelivered then fail. NULL is a no-op.
+/// Serves what waits for the application on this thread: calls the
+/// delivery-report callback for every report queued (see
+/// `fluvio_producer_config_set_delivery_report`), and the log callback for
+/// every log message queued (see `fluvio_log_set_callback`). Waits up to
+/// `timeout_ms` (0: not at all; negative: without limit) for a report when
+/// none waits. `*served` (if not NULL) receives how many reports were
+/// served; 0 when none came in time, which is not an error. Call it
+/// regularly, or when `fluvio_producer_fd` polls readable.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `producer` is NULL, or
+/// FLUVIO_ERR_PANIC once a task of the producer panicked (the reports of
+/// the records it failed are served first).
+///
+/// # Safety
+/// `producer` must be a live producer; `served` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_poll(producer: *mut fluvio_producer, timeout_ms: i32, served: *mut usize) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let owner = unsafe { handle(producer, "producer")? };
+        let count = owner.serve_reports(timeout(timeout_ms).unwrap_or(Duration::MAX));
+        serve_logs(Duration::ZERO);
+        if !served.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { served.write(count) };
+        }
+        match owner.producer.as_ref().and_then(Producer::panic_error) {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    })
+}
+
+/// A file descriptor that is readable exactly while delivery reports wait,
+/// for poll/epoll/select or an event loop: when it polls readable, call
+/// `fluvio_producer_poll(producer, 0, NULL)`. It is never readable with
+/// nothing to serve. Owned by the producer (do not read, write or close
+/// it); valid until `fluvio_producer_free`. Returns -1 if `producer` is
+/// NULL or was created without a delivery-report callback.
+///
+/// # Safety
+/// `producer` must be NULL or a live producer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_producer_fd(producer: *const fluvio_producer) -> i32 {
+    // SAFETY: NULL-checked; live per the contract.
+    unsafe { producer.as_ref() }.and_then(|p| p.events.as_ref()).map_or(-1, |(_, readiness)| readiness.fd())
+}
+
+/// Flushes (at most `FLUVIO_FLUSH_TIMEOUT_MS`), stops the producer, serves
+/// its last delivery reports on this thread, and frees it. Records still
+/// undelivered then fail (and are reported so). NULL is a no-op.
 ///
 /// # Safety
 /// `producer` must be NULL or from `fluvio_topic_producer`, not used after
@@ -603,10 +813,11 @@ pub unsafe extern "C" fn fluvio_producer_free(producer: *mut fluvio_producer) {
     // SAFETY: a pointer from fluvio_topic_producer, given back once.
     let mut boxed = unsafe { Box::from_raw(producer) };
     let _ = ffi_guard(move || {
-        if let Some(producer) = boxed.producer.take() {
+        if let Some(producer) = boxed.producer.as_mut() {
             let timeout = Duration::from_millis(FLUVIO_FLUSH_TIMEOUT_MS as u64);
-            let _ = block_on(producer.close(timeout))?;
+            let _ = block_on(producer.stop(timeout))?;
         }
+        boxed.serve_reports(Duration::ZERO);
         Ok(())
     });
 }

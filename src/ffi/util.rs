@@ -90,7 +90,8 @@ impl From<ClientError> for FfiError {
             ClientError::RecordTooLarge { .. } => fluvio_status::FLUVIO_ERR_RECORD_TOO_LARGE,
             ClientError::QueueFull => fluvio_status::FLUVIO_ERR_QUEUE_FULL,
             ClientError::Closed => fluvio_status::FLUVIO_ERR_CLOSED,
+            ClientError::Panic(_) => fluvio_status::FLUVIO_ERR_PANIC,
         };
-        FfiError::new(status, e.to_string())
+        FfiError { status, message: e.to_string(), code: e.code(), retriable: e.is_retriable() }
     }
 }

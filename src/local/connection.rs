@@ -260,11 +260,11 @@ pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option
                 (Box::new(read), Box::new(write))
             }
             Ok(Err(e)) => {
-                eprintln!("fluvio-local: {who}: TLS handshake with {peer} failed: {e}");
+                crate::log!(Warning, "local", "{who}: TLS handshake with {peer} failed: {e}");
                 return None;
             }
             Err(_) => {
-                eprintln!("fluvio-local: {who}: TLS handshake with {peer} timed out");
+                crate::log!(Warning, "local", "{who}: TLS handshake with {peer} timed out");
                 return None;
             }
         },
@@ -323,7 +323,7 @@ pub async fn next_request<R>(
         Ok(frame) => frame,
         Err(ReadEnd::Closed) => return None,
         Err(ReadEnd::Error(why)) => {
-            eprintln!("fluvio-local: {who} connection dropped: {why}");
+            crate::log!(Info, "local", "{who} connection dropped: {why}");
             return None;
         }
     };
@@ -331,7 +331,7 @@ pub async fn next_request<R>(
     match decoded {
         Ok(decoded) => Some(decoded),
         Err(e) => {
-            eprintln!("fluvio-local: {who} connection dropped: undecodable request: {e}");
+            crate::log!(Warning, "local", "{who} connection dropped: undecodable request: {e}");
             None
         }
     }

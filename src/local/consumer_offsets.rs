@@ -133,7 +133,7 @@ impl ConsumerOffsets {
                     changes += 1;
                     match Entry::from_bytes(&record.value, ENTRY_VERSION) {
                         Ok(entry) => apply(&mut offsets, &mut changes, entry),
-                        Err(e) => eprintln!("fluvio-local: skipping a damaged consumer offset entry: {e}"),
+                        Err(e) => crate::log!(Warning, "local", "skipping a damaged consumer offset entry: {e}"),
                     }
                 }
                 next = next.max(batch.next_offset());
@@ -252,13 +252,13 @@ fn apply(offsets: &mut BTreeMap<Key, StoredOffset>, changes: &mut usize, entry: 
             (Ok(key), Ok(value)) => {
                 offsets.insert(key, value);
             }
-            (Err(e), _) | (_, Err(e)) => eprintln!("fluvio-local: skipping a damaged consumer offset update: {e}"),
+            (Err(e), _) | (_, Err(e)) => crate::log!(Warning, "local", "skipping a damaged consumer offset update: {e}"),
         },
         Entry::Deleted { key } => match decode_key(&key) {
             Ok(key) => {
                 offsets.remove(&key);
             }
-            Err(e) => eprintln!("fluvio-local: skipping a damaged consumer offset deletion: {e}"),
+            Err(e) => crate::log!(Warning, "local", "skipping a damaged consumer offset deletion: {e}"),
         },
     }
 }

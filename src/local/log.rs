@@ -134,7 +134,7 @@ impl PartitionLog {
             let path = segment_path(dir, *base);
             if *base != expected_base {
                 // A gap or overlap can only follow a torn segment: drop the rest.
-                eprintln!("fluvio-local: {}: offset {base} does not follow {expected_base}; removing", path.display());
+                crate::log!(Warning, "local", "{}: offset {base} does not follow {expected_base}; removing", path.display());
                 fs::remove_file(&path)?;
                 continue;
             }
@@ -336,8 +336,10 @@ fn recover_segment(path: &Path, base_offset: i64, check_crcs: bool) -> io::Resul
         position += len;
     };
     if let Some(why) = torn {
-        eprintln!(
-            "fluvio-local: {}: {why} at byte {position}; truncating {} bytes of torn tail",
+        crate::log!(
+            Warning,
+            "local",
+            "{}: {why} at byte {position}; truncating {} bytes of torn tail",
             path.display(),
             file_len - position
         );

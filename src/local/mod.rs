@@ -273,7 +273,7 @@ async fn flusher(state: Arc<ClusterState>, period: Duration, shutdown: Shutdown)
         let _ = tokio::task::spawn_blocking(move || {
             for partition in state.all_partitions() {
                 if let Err(e) = partition.sync_if_due() {
-                    eprintln!("fluvio-local: fsync of {} failed: {e}", partition.key);
+                    crate::log!(Error, "local", "fsync of {} failed: {e}", partition.key);
                 }
             }
         })

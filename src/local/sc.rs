@@ -180,7 +180,7 @@ async fn watch_stream(state: Arc<ClusterState>, sender: FrameSender, id: i32, ve
     // client that does not read must not each hold a snapshot outside the queue.
     let Some(slot) = sender.reserve().await else { return };
     let Some(first) = full_update(&state, &watch, epoch) else {
-        eprintln!("fluvio-local: watch of unsupported kind {:?} ignored", watch.label());
+        crate::log!(Warning, "local", "watch of unsupported kind {:?} ignored", watch.label());
         return;
     };
     slot.send(id, version, &first);

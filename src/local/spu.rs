@@ -181,7 +181,7 @@ fn update_consumer_offset(spu: &Spu, session: Option<Session>, offset: i64) -> U
     match spu.state.consumer_offsets().update(session.replica, consumer_id, offset) {
         Ok(()) => UpdateConsumerOffsetResponse { offset, error_code: ErrorCode::None },
         Err((code, why)) => {
-            eprintln!("fluvio-local: storing a consumer offset failed: {why}");
+            crate::log!(Error, "local", "storing a consumer offset failed: {why}");
             failed(code)
         }
     }
@@ -289,7 +289,7 @@ fn produce_entry(
     match partition.append_as(Some(spu.id), &mut records.batches) {
         Ok(base) => (ErrorCode::None, base),
         Err((code, why)) => {
-            eprintln!("fluvio-local: produce to {} refused: {why}", partition.key);
+            crate::log!(Info, "local", "produce to {} refused: {why}", partition.key);
             (code, -1)
         }
     }
@@ -504,7 +504,7 @@ async fn stream_session(
                 bytes
             }
             Err(e) => {
-                eprintln!("fluvio-local: reading {} at {next}: {e}", partition.key);
+                crate::log!(Error, "local", "reading {} at {next}: {e}", partition.key);
                 slot.send(id, version, &error_frame(&request, stream_id, ErrorCode::StorageError));
                 return;
             }
@@ -614,7 +614,7 @@ fn stream_chain(
 /// Whole batches from the one holding `offset`, parsed.
 fn read_batches(partition: &Partition, offset: i64, max_bytes: usize) -> Result<Vec<Batch>, ErrorCode> {
     let bytes = partition.read(offset, max_bytes).map_err(|e| {
-        eprintln!("fluvio-local: reading {} at {offset}: {e}", partition.key);
+        crate::log!(Error, "local", "reading {} at {offset}: {e}", partition.key);
         ErrorCode::StorageError
     })?;
     let mut reader = Reader::new(&bytes);

@@ -453,7 +453,7 @@ impl ClusterState {
         let persisted = self.persist(&topics);
         drop(topics);
         if let Err((_, why)) = self.consumer_offsets.delete_topic(name) {
-            eprintln!("fluvio-local: forgetting the consumer offsets of deleted topic '{name}': {why}");
+            crate::log!(Warning, "local", "forgetting the consumer offsets of deleted topic '{name}': {why}");
         }
         let topic_meta = topic.metadata(name);
         let partition_metas: Vec<_> = topic.partitions.iter().map(|p| p.metadata()).collect();

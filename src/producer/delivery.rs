@@ -1,6 +1,8 @@
 //! Delivery results: every record sent gets a handle that resolves to its
 //! partition and offset, or to the error that kept it from the cluster.
 
+use std::cell::Cell;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -80,5 +82,124 @@ impl DeliveryHandle {
             |e| if matches!(e, ClientError::Timeout(_)) { None } else { Some(Err(e)) },
             |m| Some(Ok(m)),
         )
+    }
+}
+
+/// Called with `true` when delivery reports start waiting and `false` when
+/// none are left; called with the report queue's lock held, so the two
+/// never cross (it must only signal, never call back into the producer).
+pub type ReportSignal = Arc<dyn Fn(bool) + Send + Sync>;
+
+/// The delivery reports of one batch: its outcome and, per record, the
+/// caller's opaque value and the record's timestamp.
+#[derive(Debug)]
+pub struct ReportBatch {
+    pub partition: u32,
+    /// The base offset (record i landed at base + i), or why it failed.
+    pub result: Result<i64, ClientError>,
+    pub opaques: Vec<usize>,
+    pub timestamps: Vec<i64>,
+}
+
+#[derive(Default)]
+struct ReportState {
+    /// Ready to hand out, in per-partition order.
+    ready: VecDeque<ReportBatch>,
+    /// Per partition: batches resolved ahead of an older one, by sequence.
+    held: Vec<BTreeMap<u64, ReportBatch>>,
+    /// Per partition: the sequence number of the next batch to report.
+    next: Vec<u64>,
+}
+
+thread_local! {
+    /// Set while this thread runs report callbacks: a poll or flush from
+    /// inside one serves nothing (it would reorder reports).
+    static SERVING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The queue of delivery reports of a producer, served on the caller's
+/// thread, each record's exactly once, in per-partition order.
+pub struct Reports {
+    state: Mutex<ReportState>,
+    arrived: Condvar,
+    /// One thread serves at a time, so order holds across threads too.
+    serving: Mutex<()>,
+    signal: Option<ReportSignal>,
+}
+
+impl Reports {
+    pub fn new(partitions: u32, signal: Option<ReportSignal>) -> Self {
+        let state = ReportState {
+            ready: VecDeque::new(),
+            held: (0..partitions).map(|_| BTreeMap::new()).collect(),
+            next: vec![0; partitions as usize],
+        };
+        Reports { state: Mutex::new(state), arrived: Condvar::new(), serving: Mutex::new(()), signal }
+    }
+
+    /// Adds the reports of the partition's batch number `seq` (batches are
+    /// numbered from 0 as they open); they wait until every older batch of
+    /// the partition was reported.
+    pub fn push(&self, seq: u64, batch: ReportBatch) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let state = &mut *state;
+        let p = batch.partition as usize;
+        let was_empty = state.ready.is_empty();
+        if state.next[p] == seq {
+            state.ready.push_back(batch);
+            state.next[p] += 1;
+            while let Some(next) = state.held[p].remove(&state.next[p]) {
+                state.ready.push_back(next);
+                state.next[p] += 1;
+            }
+        } else {
+            state.held[p].insert(seq, batch);
+        }
+        if was_empty && !state.ready.is_empty() {
+            if let Some(signal) = &self.signal {
+                signal(true);
+            }
+            self.arrived.notify_all();
+        }
+    }
+
+    /// Waits up to `timeout` for reports, then hands every waiting batch to
+    /// `serve`, one at a time, with no lock held. Returns how many records
+    /// were reported; 0 when called from inside `serve` itself.
+    pub fn serve(&self, timeout: Duration, mut serve: impl FnMut(&ReportBatch)) -> usize {
+        if SERVING.with(Cell::get) {
+            return 0;
+        }
+        let _one_at_a_time = self.serving.lock().unwrap_or_else(|p| p.into_inner());
+        SERVING.with(|s| s.set(true));
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                SERVING.with(|s| s.set(false));
+            }
+        }
+        let _reset = Reset;
+        let mut served = 0;
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.ready.is_empty() && !timeout.is_zero() {
+            state = self.arrived.wait_timeout_while(state, timeout, |s| s.ready.is_empty()).unwrap_or_else(|p| p.into_inner()).0;
+        }
+        while let Some(batch) = state.ready.pop_front() {
+            if state.ready.is_empty() {
+                if let Some(signal) = &self.signal {
+                    signal(false);
+                }
+            }
+            drop(state);
+            serve(&batch);
+            served += batch.opaques.len();
+            state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        }
+        served
+    }
+
+    /// Whether reports wait to be served.
+    pub fn pending(&self) -> bool {
+        !self.state.lock().unwrap_or_else(|p| p.into_inner()).ready.is_empty()
     }
 }

@@ -13,16 +13,17 @@ mod partitioner;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinHandle;
 
-pub use delivery::{BatchOutcome, DeliveryHandle, RecordMetadata};
+pub use delivery::{BatchOutcome, DeliveryHandle, RecordMetadata, ReportBatch, ReportSignal, Reports};
 pub use partitioner::{key_hash, Partitioner, SipHashRoundRobin};
 
-use crate::client::{Client, ClientError, Connection, PendingResponse, Result};
+use crate::client::{Client, ClientError, ClientStats, Connection, PendingResponse, Result};
+use crate::task::{injected_panic, spawn_catching, PanicSite};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::{Batch, Record, RecordSet, BATCH_OVERHEAD};
 use crate::protocol::sc::CompressionAlgorithm;
@@ -100,6 +101,10 @@ pub struct ProducerConfig {
     /// SmartModules the SPU runs on every record before storing it (the
     /// official 0.50 producer's `smartmodules`); empty: none.
     pub smartmodules: Vec<SmartModuleInvocation>,
+    /// Queue a delivery report per record (see `Producer::serve_reports`),
+    /// signalling with this when reports start or stop waiting. None: no
+    /// reports are kept.
+    pub delivery_reports: Option<ReportSignal>,
 }
 
 impl Default for ProducerConfig {
@@ -117,6 +122,7 @@ impl Default for ProducerConfig {
             partitioner: None,
             delivery: DeliverySemantic::default(),
             smartmodules: Vec::new(),
+            delivery_reports: None,
         }
     }
 }
@@ -126,9 +132,18 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-/// A batch being filled or waiting to be sent.
+/// A batch being filled or waiting to be sent. Dropped unresolved (the
+/// producer went away, or a task panicked with it), it fails its records.
 struct OpenBatch {
+    owner: Weak<Shared>,
+    partition: u32,
     records: Vec<Record>,
+    /// The callers' opaque values, one per record, when reports are kept.
+    opaques: Vec<usize>,
+    /// Key + value bytes of its records.
+    payload: u64,
+    /// Its size on the wire as last built (compressed).
+    wire_len: usize,
     /// Uncompressed wire size.
     size: usize,
     created_ms: i64,
@@ -140,6 +155,23 @@ struct OpenBatch {
     failures: u32,
     /// When it was first sent.
     first_sent: Option<Instant>,
+}
+
+impl Drop for OpenBatch {
+    fn drop(&mut self) {
+        if self.outcome.is_resolved() {
+            return;
+        }
+        let error = if std::thread::panicking() {
+            ClientError::Panic("the producer task sending the batch panicked".into())
+        } else {
+            ClientError::Closed
+        };
+        match self.owner.upgrade() {
+            Some(shared) => shared.resolve(self, Err(error)),
+            None => self.outcome.resolve(Err(error)),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -182,6 +214,10 @@ struct Shared {
     outstanding: Mutex<u64>,
     all_resolved: Condvar,
     closed: AtomicBool,
+    /// Set when one of the producer's tasks panicked: every call fails then.
+    panicked: Mutex<Option<String>>,
+    reports: Option<Reports>,
+    stats: Arc<ClientStats>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -220,7 +256,11 @@ impl Producer {
         let queues = (0..partitions)
             .map(|_| PartitionQueue { state: Mutex::new(QueueState::default()), room: Condvar::new(), wake: Notify::new() })
             .collect();
+        let reports = config.delivery_reports.clone().map(|signal| Reports::new(partitions, Some(signal)));
         let shared = Arc::new(Shared {
+            stats: client.stats().clone(),
+            reports,
+            panicked: Mutex::new(None),
             client: client.clone(),
             topic: topic.to_string(),
             config,
@@ -232,7 +272,16 @@ impl Producer {
             all_resolved: Condvar::new(),
             closed: AtomicBool::new(false),
         });
-        let dispatchers = (0..partitions).map(|p| tokio::spawn(dispatch(shared.clone(), p))).collect();
+        let dispatchers = (0..partitions)
+            .map(|p| {
+                let owner = Arc::downgrade(&shared);
+                spawn_catching("producer", "a producer dispatcher", dispatch(shared.clone(), p), move |why| {
+                    if let Some(shared) = owner.upgrade() {
+                        shared.panicked(p, why);
+                    }
+                })
+            })
+            .collect();
         Ok(Producer { shared, dispatchers })
     }
 
@@ -251,9 +300,14 @@ impl Producer {
     /// Adds a record to its partition's batch and returns at once (unless
     /// the partition's queue is full). The record's timestamp is now.
     pub fn send(&self, key: Option<&[u8]>, value: &[u8]) -> Result<DeliveryHandle> {
+        self.send_with(key, value, 0)
+    }
+
+    /// As `send`; `opaque` comes back in the record's delivery report.
+    pub fn send_with(&self, key: Option<&[u8]>, value: &[u8], opaque: usize) -> Result<DeliveryHandle> {
         let shared = &self.shared;
         if shared.closed.load(Ordering::Acquire) {
-            return Err(ClientError::Closed);
+            return Err(shared.panic_error().unwrap_or(ClientError::Closed));
         }
         let count = shared.queues.len() as u32;
         let partition = shared.partitioner.partition(key, value, count);
@@ -305,7 +359,12 @@ impl Producer {
             let seq = state.next_seq;
             state.next_seq += 1;
             state.open = Some(OpenBatch {
+                owner: Arc::downgrade(shared),
+                partition,
                 records: Vec::new(),
+                opaques: Vec::new(),
+                payload: 0,
+                wire_len: 0,
                 size: BATCH_OVERHEAD + 4,
                 created_ms: now,
                 created: Instant::now(),
@@ -321,7 +380,12 @@ impl Producer {
         record.timestamp_delta = (now - open.created_ms).max(0);
         open.size += record.encoded_len();
         let handle = DeliveryHandle { batch: open.outcome.clone(), index: open.records.len() as u32, partition };
+        open.payload += (value.len() + key.map_or(0, <[u8]>::len)) as u64;
         open.records.push(record);
+        if shared.reports.is_some() {
+            open.opaques.push(opaque);
+        }
+        ClientStats::gauge(&shared.stats.queued_records, 1);
         if open.size >= shared.config.batch_size {
             let full = state.open.take().expect("present");
             state.ready.push_back(full);
@@ -341,16 +405,43 @@ impl Producer {
         self.shared.flush(timeout)
     }
 
+    /// Whether this producer keeps delivery reports.
+    pub fn has_reports(&self) -> bool {
+        self.shared.reports.is_some()
+    }
+
+    /// Waits up to `timeout` for delivery reports and hands each waiting
+    /// batch's reports to `serve` on this thread (see `Reports::serve`).
+    /// Returns how many records were reported.
+    pub fn serve_reports(&self, timeout: Duration, serve: impl FnMut(&ReportBatch)) -> usize {
+        self.shared.reports.as_ref().map_or(0, |r| r.serve(timeout, serve))
+    }
+
+    /// The failure of a task of this producer that panicked, if one did.
+    pub fn panic_error(&self) -> Option<ClientError> {
+        self.shared.panic_error()
+    }
+
     /// Flushes (up to `timeout`), then stops the dispatchers once they have
     /// sent what is still queued and their requests in flight are answered.
     pub async fn close(mut self, timeout: Duration) -> Result<()> {
+        self.stop(timeout).await
+    }
+
+    /// As `close`, keeping the producer for the delivery reports that are
+    /// left to serve; sending afterwards fails with `Closed`.
+    pub async fn stop(&mut self, timeout: Duration) -> Result<()> {
         let shared = self.shared.clone();
         let flushed = tokio::task::spawn_blocking(move || shared.flush(timeout))
             .await
-            .unwrap_or_else(|e| Err(ClientError::Protocol(format!("flush panicked: {e}"))));
+            .unwrap_or_else(|e| Err(ClientError::Panic(format!("flush panicked: {e}"))));
         self.shutdown();
         for dispatcher in std::mem::take(&mut self.dispatchers) {
             let _ = dispatcher.await;
+        }
+        // What the dispatchers left (they ended after a panic) fails now.
+        for partition in 0..self.shared.queues.len() as u32 {
+            self.shared.fail_queued(partition, &ClientError::Closed);
         }
         flushed
     }
@@ -391,13 +482,25 @@ impl Shared {
             let first_sent = *batch.first_sent.get_or_insert_with(Instant::now);
             if e.is_retriable() && batch.failures < policy.max_retries && first_sent.elapsed() < policy.timeout {
                 batch.failures += 1;
+                ClientStats::count(&self.stats.retries, 1);
+                crate::log!(
+                    Info,
+                    "producer",
+                    "retrying {} records to {}-{partition} (attempt {}): {e}",
+                    batch.records.len(),
+                    self.topic,
+                    batch.failures + 1
+                );
                 let queue = &self.queues[partition as usize];
                 lock(&queue.state).queue_retry(batch);
                 queue.wake.notify_one();
                 return;
             }
         }
-        self.resolve(&batch, result);
+        if let Err(e) = &result {
+            crate::log!(Warning, "producer", "{} records to {}-{partition} failed: {e}", batch.records.len(), self.topic);
+        }
+        self.resolve(&mut batch, result);
     }
 
     /// See `Producer::flush`.
@@ -407,8 +510,13 @@ impl Shared {
             queue.wake.notify_one();
         }
         let outstanding = lock(&self.outstanding);
-        let (outstanding, result) =
-            self.all_resolved.wait_timeout_while(outstanding, timeout, |n| *n > 0).unwrap_or_else(|p| p.into_inner());
+        let (outstanding, result) = self
+            .all_resolved
+            .wait_timeout_while(outstanding, timeout, |n| *n > 0 && self.panic_error().is_none())
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = self.panic_error() {
+            return Err(e);
+        }
         if result.timed_out() {
             return Err(ClientError::Timeout(format!("{} batches not acknowledged within {timeout:?}", *outstanding)));
         }
@@ -419,15 +527,72 @@ impl Shared {
         }
     }
 
-    fn resolve(&self, batch: &OpenBatch, result: std::result::Result<i64, ClientError>) {
-        if let Err(e) = &result {
-            lock(&self.first_error).get_or_insert_with(|| e.clone());
+    /// Settles a batch for good: its handles, its reports, the counters.
+    fn resolve(&self, batch: &mut OpenBatch, result: std::result::Result<i64, ClientError>) {
+        let records = batch.records.len() as u64;
+        match &result {
+            Ok(_) => {
+                let stats = &self.stats;
+                ClientStats::count(&stats.produced_records, records);
+                ClientStats::count(&stats.produced_bytes, batch.payload);
+                ClientStats::count(&stats.produced_batches, 1);
+                ClientStats::count(&stats.batch_bytes_uncompressed, batch.size as u64);
+                ClientStats::count(&stats.batch_bytes_compressed, batch.wire_len as u64);
+            }
+            Err(e) => {
+                ClientStats::count(&self.stats.failed_records, records);
+                lock(&self.first_error).get_or_insert_with(|| e.clone());
+            }
+        }
+        ClientStats::gauge(&self.stats.queued_records, -(records as i64));
+        if let Some(reports) = &self.reports {
+            let timestamps = batch.records.iter().map(|r| batch.created_ms + r.timestamp_delta).collect();
+            let report =
+                ReportBatch { partition: batch.partition, result: result.clone(), opaques: std::mem::take(&mut batch.opaques), timestamps };
+            reports.push(batch.seq, report);
         }
         batch.outcome.resolve(result);
         let mut outstanding = lock(&self.outstanding);
         *outstanding = outstanding.saturating_sub(1);
         if *outstanding == 0 {
             self.all_resolved.notify_all();
+        }
+    }
+}
+
+impl Shared {
+    fn panic_error(&self) -> Option<ClientError> {
+        lock(&self.panicked).clone().map(ClientError::Panic)
+    }
+
+    /// A task of `partition` panicked: the producer stops, and whatever the
+    /// partition still queues fails (batches the task held failed as it
+    /// unwound).
+    fn panicked(&self, partition: u32, why: String) {
+        lock(&self.panicked).get_or_insert(why.clone());
+        self.fail_queued(partition, &ClientError::Panic(why));
+        self.closed.store(true, Ordering::Release);
+        for queue in &self.queues {
+            queue.wake.notify_one();
+            queue.room.notify_all();
+        }
+        let _outstanding = lock(&self.outstanding);
+        self.all_resolved.notify_all();
+    }
+
+    /// Fails every batch the partition's queue still holds.
+    fn fail_queued(&self, partition: u32, error: &ClientError) {
+        let queue = &self.queues[partition as usize];
+        let mut batches: Vec<OpenBatch> = {
+            let mut state = lock(&queue.state);
+            let mut batches = std::mem::take(&mut state.retry);
+            batches.extend(state.ready.drain(..));
+            batches.extend(state.open.take());
+            batches
+        };
+        batches.sort_by_key(|b| b.seq);
+        for batch in &mut batches {
+            self.resolve(batch, Err(error.clone()));
         }
     }
 }
@@ -441,6 +606,7 @@ async fn dispatch(shared: Arc<Shared>, partition: u32) {
     // The connection requests go over; see `send_batches`.
     let mut current: Option<Arc<Connection>> = None;
     loop {
+        injected_panic(PanicSite::ProducerDispatch);
         let closing = shared.closed.load(Ordering::Acquire);
         if !lock(&queue.state).retry.is_empty() {
             // Nothing else in flight while failed batches go again, in order;
@@ -495,11 +661,12 @@ async fn dispatch(shared: Arc<Shared>, partition: u32) {
 
 /// The produce request carrying `batches` (one entry each), or the error
 /// that kept it from being built.
-fn produce_request(shared: &Shared, partition: u32, batches: &[OpenBatch]) -> std::result::Result<ProduceRequest, ClientError> {
+fn produce_request(shared: &Shared, partition: u32, batches: &mut [OpenBatch]) -> std::result::Result<ProduceRequest, ClientError> {
     let mut entries = Vec::with_capacity(batches.len());
     for batch in batches {
         let wire = Batch::from_records(&batch.records, shared.compression, batch.created_ms)
             .map_err(|e| ClientError::Protocol(format!("compressing a batch: {e}")))?;
+        batch.wire_len = wire.encoded_len();
         entries.push(PartitionProduceData { partition_index: partition, records: RecordSet::new(vec![wire]) });
     }
     Ok(ProduceRequest {
@@ -561,16 +728,19 @@ fn results_of(shared: &Shared, partition: u32, batches: &[OpenBatch], response: 
 /// Sends the batches to retry in one request, after the backoff their
 /// failures call for, and settles them from the answer (retriable failures
 /// queue them again).
-async fn retry_batches(shared: &Arc<Shared>, partition: u32, batches: Vec<OpenBatch>, current: &mut Option<Arc<Connection>>) {
+async fn retry_batches(shared: &Arc<Shared>, partition: u32, mut batches: Vec<OpenBatch>, current: &mut Option<Arc<Connection>>) {
     if let DeliverySemantic::AtLeastOnce(policy) = shared.config.delivery {
         let failures = batches.iter().map(|b| b.failures).max().unwrap_or(1).max(1);
         let backoff = policy.initial_backoff.saturating_mul(1 << (failures - 1).min(20)).min(policy.max_backoff);
         tokio::time::sleep(backoff).await;
     }
-    let response = match produce_request(shared, partition, &batches) {
+    let response = match produce_request(shared, partition, &mut batches) {
         Err(e) => Err(e),
         Ok(request) => match write_request(shared, partition, &request, current).await {
-            Ok(pending) => pending.wait(shared.config.request_timeout).await,
+            Ok(pending) => {
+                let _in_flight = InFlight::start(&shared.stats);
+                pending.wait(shared.config.request_timeout).await
+            }
             Err(e) => Err(e),
         },
     };
@@ -596,10 +766,10 @@ async fn send_batches(
     in_flight: &Arc<Semaphore>,
     current: &mut Option<Arc<Connection>>,
 ) {
-    let request = match produce_request(shared, partition, &batches) {
+    let request = match produce_request(shared, partition, &mut batches) {
         Ok(request) => request,
         Err(error) => {
-            for batch in &batches {
+            for batch in &mut batches {
                 shared.resolve(batch, Err(error.clone()));
             }
             return;
@@ -649,8 +819,11 @@ async fn send_batches(
     };
     let shared = shared.clone();
     let timeout = shared.config.request_timeout;
-    tokio::spawn(async move {
+    let owner = Arc::downgrade(&shared);
+    let answer = async move {
+        let in_flight = InFlight::start(&shared.stats);
         let response = pending.wait(timeout).await;
+        drop(in_flight);
         let results = results_of(&shared, partition, &batches, response);
         // Failed batches are queued for retry before the permit goes, so the
         // dispatcher sees them before it sends anything newer.
@@ -658,5 +831,30 @@ async fn send_batches(
             shared.settle(partition, batch, result);
         }
         drop(permit);
+    };
+    spawn_catching("producer", "a produce answer handler", answer, move |why| {
+        if let Some(shared) = owner.upgrade() {
+            shared.panicked(partition, why);
+        }
     });
+}
+
+/// A produce request in flight: counted, and its round trip timed.
+struct InFlight<'a> {
+    stats: &'a ClientStats,
+    since: Instant,
+}
+
+impl<'a> InFlight<'a> {
+    fn start(stats: &'a ClientStats) -> Self {
+        ClientStats::gauge(&stats.requests_in_flight, 1);
+        InFlight { stats, since: Instant::now() }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        ClientStats::gauge(&self.stats.requests_in_flight, -1);
+        self.stats.produce_latency.record(self.since.elapsed());
+    }
 }

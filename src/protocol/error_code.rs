@@ -90,6 +90,19 @@ macro_rules! error_codes {
                 }
             }
 
+            /// Every code's tag and variant name (the official crate's
+            /// `ErrorCode` variants), in declaration order.
+            pub const NAMES: &'static [(i16, &'static str)] = &[
+                (0, "None"),
+                $( ($utag, stringify!($unit)), )*
+                $( ($dtag, stringify!($data)), )*
+            ];
+
+            /// The variant name of the code tagged `tag`, if it is one.
+            pub fn name_of(tag: i16) -> Option<&'static str> {
+                Self::NAMES.iter().find(|(t, _)| *t == tag).map(|(_, name)| *name)
+            }
+
             fn unit_message(&self) -> Option<&'static str> {
                 match self {
                     ErrorCode::None => Some("success"),
@@ -327,6 +340,18 @@ mod tests {
         let bytes = evicted.to_bytes(0);
         assert_eq!(bytes[..2], [0, 71]);
         assert_eq!(ErrorCode::from_bytes(&bytes, 0), Ok(evicted));
+    }
+
+    #[test]
+    fn names_follow_the_official_variants() {
+        assert_eq!(ErrorCode::name_of(2001), Some("TopicNotFound"));
+        assert_eq!(ErrorCode::name_of(6004), Some("SmartModuleRuntimeError"));
+        assert_eq!(ErrorCode::name_of(0), Some("None"));
+        assert_eq!(ErrorCode::name_of(4242), None);
+        let mut tags: Vec<i16> = ErrorCode::NAMES.iter().map(|(t, _)| *t).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        assert_eq!(tags.len(), ErrorCode::NAMES.len(), "a tag is named twice");
     }
 
     #[test]
