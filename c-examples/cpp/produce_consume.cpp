@@ -1,16 +1,23 @@
 // produce_consume in C++17: the same program as ../pkg-config/produce_consume.c,
 // written with a small RAII wrapper (below, in the example; libfluvio itself
 // is a C library). Handles are std::unique_ptr with libfluvio's _free
-// functions as deleters, and failures are exceptions.
+// functions as deleters, failures are exceptions, and the producer's
+// delivery reports go to a std::function through a C trampoline that keeps
+// exceptions from unwinding into libfluvio.
 //
 //   FLUVIO_ENDPOINT=127.0.0.1:9003 ./produce_consume produce TOPIC COUNT
 //   FLUVIO_ENDPOINT=127.0.0.1:9003 ./produce_consume consume TOPIC COUNT
+#include <cstdint>
 #include <cstdlib>
+#include <exception>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <fluvio.h>
 
@@ -73,15 +80,87 @@ private:
     handle<fluvio_stream, fluvio_stream_free> raw_;
 };
 
+// A record's delivery report, copied from libfluvio's borrowed one.
+struct delivery_report {
+    void *opaque;
+    fluvio_status status;
+    uint32_t partition;
+    int64_t offset;
+    int64_t timestamp;
+    int32_t error_code;
+    std::string error;  // empty on success
+};
+
+using delivery_report_handler = std::function<void(const delivery_report &)>;
+
+// Producer settings: the delivery-report handler is a std::function, called
+// through a C trampoline. It runs on the thread that calls producer::poll,
+// producer::flush or destroys the producer.
+class producer_config {
+public:
+    producer_config() : raw_(fluvio_producer_config_new()) {
+        if (!raw_) throw std::bad_alloc();
+    }
+    // `handler` must outlive every producer made from this configuration
+    // (it is held here, so: keep the config alive as long as they are).
+    void on_delivery(delivery_report_handler handler) {
+        handler_ = std::make_unique<delivery_report_handler>(std::move(handler));
+        check(fluvio_producer_config_set_delivery_report(raw_.get(), &trampoline, handler_.get()), "delivery report");
+    }
+    fluvio_producer_config *get() const { return raw_.get(); }
+    // The first exception a handler threw, rethrown by producer::poll/flush.
+    static std::exception_ptr take_exception() { return std::exchange(pending_exception(), nullptr); }
+
+private:
+    // The callback must not unwind into libfluvio: an exception is kept and
+    // rethrown on the C++ side of the poll or flush that served it.
+    static void trampoline(void *user_data, const fluvio_delivery_report *raw) noexcept {
+        try {
+            (*static_cast<delivery_report_handler *>(user_data))(delivery_report{
+                raw->opaque, raw->status, raw->partition, raw->offset, raw->timestamp, raw->error_code,
+                raw->error ? raw->error : ""});
+        } catch (...) {
+            if (!pending_exception()) pending_exception() = std::current_exception();
+        }
+    }
+    // Per thread: handlers run on the thread that polls.
+    static std::exception_ptr &pending_exception() {
+        thread_local std::exception_ptr pending;
+        return pending;
+    }
+
+    handle<fluvio_producer_config, fluvio_producer_config_free> raw_;
+    std::unique_ptr<delivery_report_handler> handler_;
+};
+
 class producer {
 public:
     explicit producer(fluvio_producer *raw) : raw_(raw) {}
-    void send(std::string_view key, std::string_view value) {
-        check(fluvio_producer_send(raw_.get(), key.data(), key.size(), value.data(), value.size()), "send");
+    void send(std::string_view key, std::string_view value, void *opaque = nullptr) {
+        check(fluvio_producer_send_opaque(raw_.get(), key.data(), key.size(), value.data(), value.size(), opaque),
+              "send");
     }
-    void flush() { check(fluvio_flush(raw_.get()), "flush"); }
+    // Serves waiting delivery reports, waiting up to timeout_ms for one;
+    // returns how many were served.
+    size_t poll(int32_t timeout_ms) {
+        size_t served = 0;
+        fluvio_status status = fluvio_producer_poll(raw_.get(), timeout_ms, &served);
+        rethrow_handler_exception();
+        check(status, "poll");
+        return served;
+    }
+    // Waits until the cluster has every record, serving their reports.
+    void flush() {
+        fluvio_status status = fluvio_flush(raw_.get());
+        rethrow_handler_exception();
+        check(status, "flush");
+    }
 
 private:
+    static void rethrow_handler_exception() {
+        if (std::exception_ptr e = producer_config::take_exception()) std::rethrow_exception(e);
+    }
+
     handle<fluvio_producer, fluvio_producer_free> raw_;
 };
 
@@ -100,9 +179,9 @@ public:
         check(status, "create topic");
         return true;
     }
-    producer topic_producer(const std::string &topic) {
+    producer topic_producer(const std::string &topic, const producer_config *config = nullptr) {
         fluvio_producer *out = nullptr;
-        check(fluvio_topic_producer(raw_.get(), topic.c_str(), nullptr, &out), "producer");
+        check(fluvio_topic_producer(raw_.get(), topic.c_str(), config ? config->get() : nullptr, &out), "producer");
         return producer(out);
     }
     // A stream of one partition from `offset`. The consumer handle is only
@@ -128,14 +207,38 @@ namespace {
 // How long consume waits for each record.
 constexpr int32_t record_timeout_ms = 10000;
 
+// Sends count records, each with its index as the report's opaque, and
+// checks that flush served exactly one successful report per record, in
+// order (the topic has one partition).
 void produce(fluvio::client &client, const std::string &topic, int count) {
     client.create_topic(topic, 1);
-    fluvio::producer producer = client.topic_producer(topic);
+    int reported = 0;
+    int64_t first_offset = -1;
+    fluvio::producer_config config;
+    config.on_delivery([&](const fluvio::delivery_report &report) {
+        const auto record = static_cast<int>(reinterpret_cast<intptr_t>(report.opaque));
+        if (report.status != FLUVIO_OK) {
+            throw std::runtime_error("record " + std::to_string(record) + " not delivered: " + report.error);
+        }
+        if (reported == 0) first_offset = report.offset;
+        if (record != reported || report.offset != first_offset + reported) {
+            throw std::runtime_error("report " + std::to_string(reported) + " is of record " + std::to_string(record) +
+                                     " at offset " + std::to_string(report.offset));
+        }
+        reported++;
+    });
+    fluvio::producer producer = client.topic_producer(topic, &config);
     for (int i = 0; i < count; i++) {
-        producer.send("key-" + std::to_string(i), "c++ record " + std::to_string(i));
+        producer.send("key-" + std::to_string(i), "c++ record " + std::to_string(i),
+                      reinterpret_cast<void *>(static_cast<intptr_t>(i)));
     }
-    // send() only queues; flush() returns once the cluster has every record.
+    // send() only queues; flush() returns once the cluster has every record,
+    // and serves their reports.
     producer.flush();
+    if (reported != count) {
+        throw std::runtime_error(std::to_string(reported) + " delivery reports for " + std::to_string(count) +
+                                 " records");
+    }
     std::cout << "produced " << count << " records to " << topic << "\n";
 }
 
@@ -182,7 +285,7 @@ int main(int argc, char **argv) {
             return 0;
         }
         return consume(client, topic, count) ? 0 : 1;
-    } catch (const fluvio::error &e) {
+    } catch (const std::exception &e) {
         std::cerr << e.what() << "\n";
         return 1;
     }

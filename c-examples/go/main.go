@@ -7,15 +7,31 @@
 package main
 
 // #cgo pkg-config: fluvio
+// #include <stdint.h>
 // #include <stdlib.h>
 // #include <fluvio.h>
+//
+// // Defined in Go below (//export goDeliveryReport).
+// extern void goDeliveryReport(void *user_data, struct fluvio_delivery_report *report);
+//
+// // The callback as libfluvio types it (cgo declares exports without const).
+// static fluvio_delivery_report_fn delivery_report_fn(void) {
+//     return (fluvio_delivery_report_fn)goDeliveryReport;
+// }
+//
+// // Integers carried as libfluvio's void * user data and opaques: cgo
+// // forbids C keeping Go pointers.
+// static void *as_pointer(uintptr_t value) { return (void *)value; }
 import "C"
 
 import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/cgo"
 	"strconv"
+	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -52,6 +68,83 @@ func bytes(s string) (unsafe.Pointer, C.size_t) {
 	return C.CBytes([]byte(s)), C.size_t(len(s))
 }
 
+// A record's delivery report, copied out of libfluvio's borrowed one.
+type deliveryReport struct {
+	record    int // the opaque passed to fluvio_producer_send_opaque
+	status    C.enum_fluvio_status
+	partition uint32
+	offset    int64
+	errorCode int32
+	detail    string
+}
+
+// goDeliveryReport is the producer's delivery-report callback. libfluvio
+// calls it only inside fluvio_producer_poll, a flush or fluvio_producer_free,
+// on the calling thread: here the goroutine of serveReports (or main's, in
+// fluvio_producer_free). userData is a cgo.Handle of the report channel.
+//
+//export goDeliveryReport
+func goDeliveryReport(userData unsafe.Pointer, report *C.struct_fluvio_delivery_report) {
+	reports := cgo.Handle(uintptr(userData)).Value().(chan deliveryReport)
+	copied := deliveryReport{
+		record:    int(uintptr(report.opaque)),
+		status:    report.status,
+		partition: uint32(report.partition),
+		offset:    int64(report.offset),
+		errorCode: int32(report.error_code),
+	}
+	if report.error != nil {
+		copied.detail = C.GoString(report.error)
+	}
+	reports <- copied
+}
+
+// serveReports waits on the producer's fd with epoll and serves every
+// delivery report on this goroutine's thread, until stop is closed. The fd
+// is readable exactly while reports wait.
+func serveReports(producer *C.struct_fluvio_producer, stop <-chan struct{}, failed chan<- error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	epoll, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		failed <- fmt.Errorf("epoll_create1: %w", err)
+		return
+	}
+	defer syscall.Close(epoll)
+	fd := int(C.fluvio_producer_fd(producer))
+	event := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(fd)}
+	if err := syscall.EpollCtl(epoll, syscall.EPOLL_CTL_ADD, fd, &event); err != nil {
+		failed <- fmt.Errorf("epoll_ctl: %w", err)
+		return
+	}
+	events := make([]syscall.EpollEvent, 1)
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		// A short wait so that stop is seen promptly.
+		n, err := syscall.EpollWait(epoll, events, 50)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			failed <- fmt.Errorf("epoll_wait: %w", err)
+			return
+		}
+		if n > 0 {
+			if err := check(C.fluvio_producer_poll(producer, 0, nil), "poll"); err != nil {
+				failed <- err
+				return
+			}
+		}
+	}
+}
+
+// produce sends count records and waits for the delivery report of each
+// (they arrive on a channel fed through the producer's fd) instead of
+// flushing.
 func produce(client *C.struct_fluvio_client, topic *C.char, count int) error {
 	status := C.fluvio_topic_create(client, topic, 1, 1)
 	if status != C.FLUVIO_ERR_TOPIC_EXISTS {
@@ -59,15 +152,40 @@ func produce(client *C.struct_fluvio_client, topic *C.char, count int) error {
 			return err
 		}
 	}
+	// Room for every report: the callback never blocks, even when main's
+	// fluvio_producer_free serves the last ones.
+	reports := make(chan deliveryReport, count)
+	reportsHandle := cgo.NewHandle(reports)
+	defer reportsHandle.Delete()
+	config := C.fluvio_producer_config_new()
+	defer C.fluvio_producer_config_free(config)
+	userData := C.as_pointer(C.uintptr_t(reportsHandle))
+	if err := check(C.fluvio_producer_config_set_delivery_report(config, C.delivery_report_fn(), userData), "delivery report"); err != nil {
+		return err
+	}
 	var producer *C.struct_fluvio_producer
-	if err := check(C.fluvio_topic_producer(client, topic, nil, &producer), "producer"); err != nil {
+	if err := check(C.fluvio_topic_producer(client, topic, config, &producer), "producer"); err != nil {
 		return err
 	}
 	defer C.fluvio_producer_free(producer)
+
+	stop := make(chan struct{})
+	failed := make(chan error, 1)
+	served := make(chan struct{})
+	go func() {
+		serveReports(producer, stop, failed)
+		close(served)
+	}()
+	// Stop the poller before fluvio_producer_free (deferred above) runs.
+	defer func() {
+		close(stop)
+		<-served
+	}()
+
 	for i := 0; i < count; i++ {
 		key, keyLen := bytes("key-" + strconv.Itoa(i))
 		value, valueLen := bytes("go record " + strconv.Itoa(i))
-		status := C.fluvio_producer_send(producer, key, keyLen, value, valueLen)
+		status := C.fluvio_producer_send_opaque(producer, key, keyLen, value, valueLen, C.as_pointer(C.uintptr_t(i)))
 		// The producer copied both before returning.
 		C.free(key)
 		C.free(value)
@@ -75,9 +193,27 @@ func produce(client *C.struct_fluvio_client, topic *C.char, count int) error {
 			return err
 		}
 	}
-	// send() only queues; flush() returns once the cluster has every record.
-	if err := check(C.fluvio_flush(producer), "flush"); err != nil {
-		return err
+	// Exactly one report per record, in order (one partition).
+	var firstOffset int64
+	deadline := time.After(recordTimeoutMs * time.Millisecond)
+	for i := 0; i < count; i++ {
+		select {
+		case report := <-reports:
+			if report.status != C.FLUVIO_OK {
+				return fmt.Errorf("record %d not delivered: %s (error code %d): %s", report.record,
+					C.GoString(C.fluvio_status_str(C.int32_t(report.status))), report.errorCode, report.detail)
+			}
+			if i == 0 {
+				firstOffset = report.offset
+			}
+			if report.record != i || report.offset != firstOffset+int64(i) {
+				return fmt.Errorf("report %d is of record %d at offset %d", i, report.record, report.offset)
+			}
+		case err := <-failed:
+			return err
+		case <-deadline:
+			return fmt.Errorf("%d of %d delivery reports came in time", i, count)
+		}
 	}
 	fmt.Printf("produced %d records to %s\n", count, C.GoString(topic))
 	return nil
