@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use fluvio::client::{Client, ClientError};
 use fluvio::consumer::{Offset, RecordStream, StreamConfig};
+use fluvio::local::LocalCluster;
 use fluvio::log::Level;
 use fluvio::producer::{Producer, ProducerConfig};
 use fluvio::task::{inject_panic, PanicSite};
@@ -35,6 +36,16 @@ fn capture_errors() -> Arc<Mutex<Vec<(&'static str, String)>>> {
     errors
 }
 
+/// A one-SPU cluster in a temp directory (kept while the test runs), a
+/// client, and `topic` with one partition.
+async fn cluster_with_topic(topic: &str) -> (tempfile::TempDir, LocalCluster, Client) {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 1).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    client.create_topic(topic, 1, 1).await.unwrap();
+    (dir, cluster, client)
+}
+
 fn is_panic<T: std::fmt::Debug>(result: &Result<T, ClientError>) -> bool {
     matches!(result, Err(ClientError::Panic(_)))
 }
@@ -42,10 +53,7 @@ fn is_panic<T: std::fmt::Debug>(result: &Result<T, ClientError>) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_dispatcher_fails_flush_send_and_the_reports_of_its_records() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let cluster = start_cluster(dir.path(), 1).await;
-    let client = Client::connect(&cluster.endpoint()).await.unwrap();
-    client.create_topic("dispatch-panic", 1, 1).await.unwrap();
+    let (_dir, cluster, client) = cluster_with_topic("dispatch-panic").await;
     let signals = Arc::new(Mutex::new(0usize));
     let counted = signals.clone();
     let config = ProducerConfig {
@@ -93,10 +101,7 @@ async fn a_panicking_dispatcher_fails_flush_send_and_the_reports_of_its_records(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_stream_task_ends_the_stream_with_panic_not_end_of_stream() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let cluster = start_cluster(dir.path(), 1).await;
-    let client = Client::connect(&cluster.endpoint()).await.unwrap();
-    client.create_topic("stream-panic", 1, 1).await.unwrap();
+    let (_dir, cluster, client) = cluster_with_topic("stream-panic").await;
     let producer = Producer::new(&client, "stream-panic", ProducerConfig::default()).await.unwrap();
     for i in 0..10 {
         producer.send(None, format!("record {i}").as_bytes()).unwrap();
