@@ -68,7 +68,7 @@ async fn a_panicking_dispatcher_fails_flush_send_and_the_reports_of_its_records(
     tokio::task::block_in_place(|| producer.flush(WAIT)).unwrap();
     assert_eq!(first.wait(Some(WAIT)).unwrap().offset, 0);
     let mut served = Vec::new();
-    producer.serve_reports(Duration::ZERO, |batch| served.push((batch.opaques.clone(), batch.result.is_ok())));
+    producer.serve_reports(Duration::ZERO, |batch| served.push((batch.records.iter().map(|r| r.opaque).collect::<Vec<_>>(), batch.result.is_ok())));
     assert_eq!(served, vec![(vec![1], true)]);
 
     let errors = capture_errors();
@@ -83,7 +83,7 @@ async fn a_panicking_dispatcher_fails_flush_send_and_the_reports_of_its_records(
     assert!(matches!(producer.panic_error(), Some(ClientError::Panic(why)) if why.contains("injected panic")));
 
     let mut failed = Vec::new();
-    let count = producer.serve_reports(WAIT, |batch| failed.push((batch.opaques.clone(), batch.result.clone())));
+    let count = producer.serve_reports(WAIT, |batch| failed.push((batch.records.iter().map(|r| r.opaque).collect::<Vec<_>>(), batch.result.clone())));
     assert_eq!(count, 1);
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].0, vec![2]);

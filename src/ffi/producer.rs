@@ -145,9 +145,9 @@ fn report_batch(callback: &ReportCallback, batch: &ReportBatch) {
         retriable,
         error: message.as_ref().map_or(std::ptr::null(), |m| m.as_ptr()),
     };
-    for (i, (opaque, timestamp)) in batch.opaques.iter().zip(&batch.timestamps).enumerate() {
-        report.opaque = *opaque as *mut c_void;
-        report.timestamp = *timestamp;
+    for (i, record) in batch.records.iter().enumerate() {
+        report.opaque = record.opaque as *mut c_void;
+        report.timestamp = record.timestamp;
         report.offset = batch.result.as_ref().map_or(-1, |base| base + i as i64);
         // SAFETY: the report and its message live for the call; the
         // callback's contract is the user's, stated in the header.

@@ -90,15 +90,24 @@ impl DeliveryHandle {
 /// never cross (it must only signal, never call back into the producer).
 pub type ReportSignal = Arc<dyn Fn(bool) + Send + Sync>;
 
-/// The delivery reports of one batch: its outcome and, per record, the
-/// caller's opaque value and the record's timestamp.
+/// What a delivery report says of one record beside its batch's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportedRecord {
+    /// The caller's value from `send_with`.
+    pub opaque: usize,
+    /// The record's timestamp as sent (ms since the Unix epoch).
+    pub timestamp: i64,
+}
+
+/// The delivery reports of one batch: its outcome and its records.
 #[derive(Debug)]
 pub struct ReportBatch {
     pub partition: u32,
     /// The base offset (record i landed at base + i), or why it failed.
     pub result: Result<i64, ClientError>,
-    pub opaques: Vec<usize>,
-    pub timestamps: Vec<i64>,
+    /// Filled as the records are sent, handed over whole when the batch
+    /// resolves: no allocation or copy per report.
+    pub records: Vec<ReportedRecord>,
 }
 
 #[derive(Default)]
@@ -192,7 +201,7 @@ impl Reports {
             }
             drop(state);
             serve(&batch);
-            served += batch.opaques.len();
+            served += batch.records.len();
             state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         }
         served

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinHandle;
 
-pub use delivery::{BatchOutcome, DeliveryHandle, RecordMetadata, ReportBatch, ReportSignal, Reports};
+pub use delivery::{BatchOutcome, DeliveryHandle, RecordMetadata, ReportBatch, ReportSignal, ReportedRecord, Reports};
 pub use partitioner::{key_hash, Partitioner, SipHashRoundRobin};
 
 use crate::client::{Client, ClientError, ClientStats, Connection, PendingResponse, Result};
@@ -29,6 +29,10 @@ use crate::protocol::record::{Batch, Record, RecordSet, BATCH_OVERHEAD};
 use crate::protocol::sc::CompressionAlgorithm;
 use crate::protocol::spu::{PartitionProduceData, ProduceRequest, ProduceResponse, SmartModuleInvocation, TopicProduceData};
 use crate::protocol::Compression;
+
+/// The most records a new batch reserves report room for up front (tiny
+/// records in a large batch grow the vector past it as needed).
+const MAX_REPORTED_CAPACITY: usize = 4096;
 
 /// How a failed batch is sent again (the official clients' `RetryPolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,8 +142,8 @@ struct OpenBatch {
     owner: Weak<Shared>,
     partition: u32,
     records: Vec<Record>,
-    /// The callers' opaque values, one per record, when reports are kept.
-    opaques: Vec<usize>,
+    /// Per record, what its delivery report will say, when reports are kept.
+    reported: Vec<ReportedRecord>,
     /// Key + value bytes of its records.
     payload: u64,
     /// Its size on the wire as last built (compressed).
@@ -362,7 +366,12 @@ impl Producer {
                 owner: Arc::downgrade(shared),
                 partition,
                 records: Vec::new(),
-                opaques: Vec::new(),
+                // Sized for a batch of records like this one: no regrowth.
+                reported: if shared.reports.is_some() {
+                    Vec::with_capacity((shared.config.batch_size / record_len).clamp(1, MAX_REPORTED_CAPACITY))
+                } else {
+                    Vec::new()
+                },
                 payload: 0,
                 wire_len: 0,
                 size: BATCH_OVERHEAD + 4,
@@ -381,10 +390,10 @@ impl Producer {
         open.size += record.encoded_len();
         let handle = DeliveryHandle { batch: open.outcome.clone(), index: open.records.len() as u32, partition };
         open.payload += (value.len() + key.map_or(0, <[u8]>::len)) as u64;
-        open.records.push(record);
         if shared.reports.is_some() {
-            open.opaques.push(opaque);
+            open.reported.push(ReportedRecord { opaque, timestamp: open.created_ms + record.timestamp_delta });
         }
+        open.records.push(record);
         ClientStats::gauge(&shared.stats.queued_records, 1);
         if open.size >= shared.config.batch_size {
             let full = state.open.take().expect("present");
@@ -546,9 +555,7 @@ impl Shared {
         }
         ClientStats::gauge(&self.stats.queued_records, -(records as i64));
         if let Some(reports) = &self.reports {
-            let timestamps = batch.records.iter().map(|r| batch.created_ms + r.timestamp_delta).collect();
-            let report =
-                ReportBatch { partition: batch.partition, result: result.clone(), opaques: std::mem::take(&mut batch.opaques), timestamps };
+            let report = ReportBatch { partition: batch.partition, result: result.clone(), records: std::mem::take(&mut batch.reported) };
             reports.push(batch.seq, report);
         }
         batch.outcome.resolve(result);
