@@ -1,7 +1,9 @@
 //! Ours beside the official Rust client 0.50.1, on the same embedded cluster
 //! in the same run: producer throughput (100-byte and 4 KiB records, 1 and 4
 //! partitions, every codec, ours with `fluvio_producer_send` and with
-//! `fluvio_producer_send_batch`), consumer throughput, produce→consume
+//! `fluvio_producer_send_batch`), delivery reports (ours: a callback served
+//! by `fluvio_producer_poll`; theirs: awaiting every record's metadata) and
+//! what they add per record, consumer throughput, produce→consume
 //! latency at linger 0, a filter SmartModule run by the SPU (records in and
 //! out per second), the cost of one send / next call, and the peak RSS of
 //! the producing and consuming processes.
@@ -421,6 +423,7 @@ async fn driver(options: Options) {
     let scenarios = matrix(small, large);
     let mut consume_topic = None;
     let (mut send_ns, mut batch_ns) = (None, None);
+    let mut reports: Option<(Vec<Row>, String)> = None;
     let mut producer_rss = Vec::new();
     for scenario in &scenarios {
         let args = |mode: &str| {
@@ -463,6 +466,7 @@ async fn driver(options: Options) {
                 consume_topic = Some(topic.clone());
                 send_ns = Some((per_call(&send), per_call(&theirs)));
                 batch_ns = Some((per_call(&batch), per_call(&theirs)));
+                reports = Some(delivery_reports(&mut bench, scenario, &args("reports"), &theirs).await);
             }
             producer_rss.push((scenario.label(), Value::Rss(send.f("rss_kb")), Value::Rss(theirs.f("rss_kb"))));
         }
@@ -570,6 +574,9 @@ async fn driver(options: Options) {
         theirs: theirs_send,
         better: Better::Lower,
     });
+    let (report_rows, report_note) = reports.expect("the matrix has 100-byte records, 1 partition, no compression");
+    rows.extend(report_rows);
+    notes.push(report_note);
     let buffered = [format!("topic={}", topic_of_consume(&count)), format!("count={small}"), "mode=buffered".to_string(), format!("pause_ms={PAUSE_MS}")];
     let ours_next = bench.ours("consume", &buffered);
     let theirs_next = bench.official("consume", &buffered);
@@ -664,6 +671,81 @@ async fn driver(options: Options) {
 
 /// `c-examples/smartmodule/filter_even.c` as wasm, built with clang and
 /// wasm-ld as the tests build it (`scripts/test.sh` installs both).
+/// Runs of each side in the delivery-report comparison: single runs of a
+/// 0.5 s producer differ by ±10 % here, more than a report costs.
+const REPORT_RUNS: usize = 5;
+
+/// Delivery reports: `scenario` again, ours sending every record with an
+/// opaque and a delivery-report callback served by `fluvio_producer_poll`
+/// every 1024 sends (mode=reports), alternating with plain sends, each
+/// `REPORT_RUNS` times (medians); the official client awaiting every
+/// record's metadata (`ProduceOutput::wait`, its per-record outcome), once.
+/// Rows: the rates, and what a report adds per record (ours: the median
+/// reports run's CPU minus the median plain run's; theirs: against
+/// `plain_theirs`). The note gives ours in ns per record, and what serving
+/// one report in a poll costs.
+async fn delivery_reports(bench: &mut Bench, scenario: &Scenario, args: &[String], plain_theirs: &Report) -> (Vec<Row>, String) {
+    let plain_args: Vec<String> = args.iter().map(|a| if a.starts_with("mode=") { "mode=send".to_string() } else { a.clone() }).collect();
+    let (mut ours, mut plain) = (Vec::new(), Vec::new());
+    for _ in 0..REPORT_RUNS {
+        for (runs, args) in [(&mut plain, &plain_args), (&mut ours, &args.to_vec())] {
+            let topic = bench.topic("reports", 1).await;
+            runs.push(bench.ours("produce", &[&[format!("topic={topic}")][..], args].concat()));
+            bench.client.delete_topic(&topic).await.unwrap();
+        }
+    }
+    let topic = bench.topic("metadata", 1).await;
+    let official_args: Vec<String> = args.iter().filter(|a| !a.starts_with("mode=") && !a.starts_with("batch_records=")).cloned().collect();
+    let theirs = bench.official("produce", &[&[format!("topic={topic}"), "metadata=every".to_string()][..], &official_args].concat());
+    bench.client.delete_topic(&topic).await.unwrap();
+
+    let per_record = |r: &Report, field: &str| r.f(field) * 1e9 / r.f("records");
+    let median = |runs: &[Report], field: &str| {
+        let mut values: Vec<f64> = runs.iter().map(|r| per_record(r, field)).collect();
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let (ours_cpu, plain_cpu) = (median(&ours, "cpu_s"), median(&plain, "cpu_s"));
+    let (ours_elapsed, plain_elapsed) = (median(&ours, "elapsed_s"), median(&plain, "elapsed_s"));
+    let (ours_call, plain_call) = (median(&ours, "send_s"), median(&plain, "send_s"));
+    let ours_extra = ours_cpu - plain_cpu;
+    let theirs_extra = per_record(&theirs, "cpu_s") - per_record(plain_theirs, "cpu_s");
+    let mut serve: Vec<f64> = ours.iter().map(|r| r.f("poll_s") * 1e9 / r.f("polled").max(1.0)).collect();
+    serve.sort_by(f64::total_cmp);
+    let serve_ns = serve[serve.len() / 2];
+    let ours_rate = Value::Rate { per_s: 1e9 / ours_elapsed, bytes_per_record: scenario.size };
+    eprintln!(
+        "delivery reports {}: ours {} (CPU {ours_extra:+.0} ns per record) | official with every record's metadata {} (CPU {theirs_extra:+.0} ns)",
+        scenario.label(),
+        ours_rate.text(),
+        rate(&theirs, "elapsed_s", scenario.size).text()
+    );
+    let rows = vec![
+        Row {
+            name: format!(
+                "produce {}, send + a delivery report per record (poll every 1024 sends; median of {REPORT_RUNS}) vs official send + wait() on every output",
+                scenario.label()
+            ),
+            ours: ours_rate,
+            theirs: rate(&theirs, "elapsed_s", scenario.size),
+            better: Better::Higher,
+        },
+        Row {
+            name: "CPU (user+sys) per record that a delivery report adds to a plain send (medians), vs official wait() on every output".into(),
+            ours: Value::Nanos(ours_extra.max(0.0)),
+            theirs: Value::Nanos(theirs_extra.max(0.0)),
+            better: Better::Lower,
+        },
+    ];
+    let note = format!(
+        "delivery reports (medians of {REPORT_RUNS} runs each, alternating): per record, elapsed {ours_elapsed:.0} ns with reports vs {plain_elapsed:.0} ns plain ({:+.0} ns), the send loop with its polls {ours_call:.0} vs {plain_call:.0} ns ({:+.0} ns), CPU {ours_cpu:.0} vs {plain_cpu:.0} ns ({ours_extra:+.0} ns, the library's threads included); serving one report inside fluvio_producer_poll (the callback counting it) {serve_ns:.1} ns; every run got all {} reports, in order",
+        ours_elapsed - plain_elapsed,
+        ours_call - plain_call,
+        thousands(ours[0].f("records"))
+    );
+    (rows, note)
+}
+
 fn build_filter_module(lib_dir: &Path) -> PathBuf {
     let toolkit = Path::new(env!("CARGO_MANIFEST_DIR")).join("c-examples/smartmodule");
     let out = lib_dir.join("bench-c/filter_even.wasm");
@@ -793,7 +875,7 @@ mod official {
     };
     use futures_util::{FutureExt, StreamExt};
 
-    use super::{make_values, peak_rss_kb, VALUE_POOL};
+    use super::{cpu_seconds, make_values, peak_rss_kb, VALUE_POOL};
 
     struct Args(HashMap<String, String>);
 
@@ -847,24 +929,33 @@ mod official {
             .expect("producer config");
         let producer = fluvio.topic_producer_with_config(args.get("topic"), config).await.expect("producer");
         let (values, checksum) = make_values(size);
-        let mut last = VecDeque::new();
+        // metadata=every: wait for every record's metadata (its delivery
+        // report), else only for each partition's last record.
+        let every = args.0.get("metadata").is_some_and(|m| m == "every");
+        let kept = if every { count } else { 16 };
+        let mut outputs = VecDeque::with_capacity(kept);
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         for i in 0..count {
             let output = producer.send(RecordKey::NULL, values[i % VALUE_POOL].as_slice()).await.expect("send");
             // Every partition's last record (key-less records rotate).
-            if last.len() == 16 {
-                last.pop_front();
+            if outputs.len() == kept {
+                outputs.pop_front();
             }
-            last.push_back(output);
+            outputs.push_back(output);
         }
         let sent = start.elapsed();
         producer.flush().await.expect("flush");
-        for output in last {
+        let mut delivered = 0;
+        for output in outputs {
             output.wait().await.expect("delivery");
+            delivered += 1;
         }
         let elapsed = start.elapsed();
+        let cpu = cpu_seconds() - cpu_start;
+        assert!(!every || delivered == count, "{delivered} of {count} records' metadata");
         format!(
-            "records={count} bytes={} elapsed_s={:.6} send_s={:.6} checksum={checksum:016x}",
+            "records={count} bytes={} elapsed_s={:.6} send_s={:.6} cpu_s={cpu:.6} checksum={checksum:016x}",
             count * size,
             elapsed.as_secs_f64(),
             sent.as_secs_f64()
