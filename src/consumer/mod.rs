@@ -22,6 +22,10 @@ use crate::task::{injected_panic, spawn_catching, PanicSite};
 /// a check of whether anything is still queued: the reader may have taken it
 /// already. Whoever signals readiness runs the check under its own lock.
 pub type OnReady = Arc<dyn Fn(&dyn Fn() -> bool) + Send + Sync>;
+
+/// The sender a partition task's panic is reported through (see
+/// `PartitionSession::run`).
+type PanicSender = Arc<Mutex<Option<mpsc::Sender<Result<Vec<ConsumerRecord>>>>>>;
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::RecordSet;
 use crate::protocol::spu::{
@@ -320,10 +324,12 @@ impl RecordStream {
                 }
             };
             lags.push(session.lag.clone());
-            let (failed, failed_ready) = (tx.clone(), on_ready.clone());
-            let run = session.run(tx.clone(), on_ready.clone());
+            let failed: PanicSender = Arc::new(Mutex::new(Some(tx.clone())));
+            let failed_ready = on_ready.clone();
+            let run = session.run(tx.clone(), on_ready.clone(), failed.clone());
             tasks.push(spawn_catching("consumer", "a stream's partition task", run, move |why| {
-                // Spawned: the panicking task may have left the queue full.
+                let Some(failed) = failed.lock().unwrap_or_else(|p| p.into_inner()).take() else { return };
+                // Sent from a task: the panicking one may have left the queue full.
                 tokio::spawn(async move {
                     let _ = failed.send(Err(ClientError::Panic(why))).await;
                     if let Some(ready) = failed_ready {
@@ -563,7 +569,10 @@ impl PartitionSession {
         }
     }
 
-    async fn run(mut self, tx: mpsc::Sender<Result<Vec<ConsumerRecord>>>, on_ready: Option<OnReady>) {
+    /// Runs the partition's stream until it ends. `failed` holds a sender
+    /// for reporting a panic of this task; a normal end drops it first, so
+    /// that it does not keep the stream open past its end.
+    async fn run(mut self, tx: mpsc::Sender<Result<Vec<ConsumerRecord>>>, on_ready: Option<OnReady>, failed: PanicSender) {
         let mut max_bytes = self.config.max_bytes.max(1);
         let mut backoff = RECONNECT_BACKOFF.0;
         loop {
@@ -589,10 +598,13 @@ impl PartitionSession {
                 }
                 SessionEnd::ReaderGone => return,
                 SessionEnd::Done => {
-                    // This sender goes away; the stream ends when every partition's has.
+                    // This sender goes away; the stream ends when every
+                    // partition's has, and whichever goes last signals it.
+                    failed.lock().unwrap_or_else(|p| p.into_inner()).take();
+                    let gone = tx.downgrade();
                     drop(tx);
                     if let Some(ready) = &on_ready {
-                        ready(&|| true);
+                        ready(&|| gone.strong_count() == 0);
                     }
                     return;
                 }
