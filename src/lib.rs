@@ -3,6 +3,7 @@
 //! The C API lives in [`ffi`] and is described by the generated
 //! `include/fluvio.h`. Everything else is ordinary safe Rust.
 
+pub mod callback;
 pub mod client;
 pub mod consumer;
 pub mod ffi;

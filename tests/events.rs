@@ -21,7 +21,9 @@ use support::start_cluster;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// The injection hook and the log sink are process-wide: one test at a time.
+/// The injection hook and the log sink are process-wide: one test at a time
+/// (each test here takes this lock, as a panic injected for one would hit
+/// another's producer).
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Collects what the library logs at `Error` from now on.
@@ -124,5 +126,40 @@ async fn a_panicking_stream_task_ends_the_stream_with_panic_not_end_of_stream() 
         errors.iter().any(|(module, message)| *module == "consumer" && message.contains("injected panic")),
         "no error logged for the panic: {errors:?}"
     );
+    cluster.stop().await.unwrap();
+}
+
+/// A thread waiting without limit for reports keeps no lock another thread
+/// needs: a poll and a flush there return at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_waiting_without_limit_does_not_block_another_threads_poll() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let (_dir, cluster, client) = cluster_with_topic("idle-poll").await;
+    let config = ProducerConfig { linger: Duration::from_millis(2), delivery_reports: Some(Arc::new(|_| {})), ..ProducerConfig::default() };
+    let producer = Arc::new(Producer::new(&client, "idle-poll", config).await.unwrap());
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (waiting, stopping) = (producer.clone(), stop.clone());
+    let waiter = std::thread::spawn(move || {
+        let mut served = 0;
+        while !stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            served += waiting.serve_reports(Duration::MAX, |_| {});
+        }
+        served
+    });
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let polling = producer.clone();
+    std::thread::spawn(move || {
+        // Nothing was sent: nothing to serve, and no reason to wait.
+        let served = polling.serve_reports(Duration::ZERO, |_| {});
+        done_tx.send((served, polling.flush(WAIT).is_ok())).unwrap();
+    });
+    let done = tokio::task::block_in_place(|| done_rx.recv_timeout(Duration::from_secs(5)));
+    assert_eq!(done, Ok((0, true)), "the other thread's poll and flush were held up by the waiting poll");
+
+    // One record's report ends the waiter's wait.
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    producer.send(None, b"wake").unwrap();
+    tokio::task::block_in_place(|| producer.flush(WAIT)).unwrap();
+    assert_eq!(tokio::task::block_in_place(|| waiter.join().unwrap()), 1);
     cluster.stop().await.unwrap();
 }

@@ -172,8 +172,8 @@ pub extern "C" fn fluvio_last_error_code() -> i32 {
 }
 
 /// Returns true if the last failure on the calling thread is transient: the
-/// same call may succeed later (a timeout, a lost connection, a full queue,
-/// a leader that moved or an SPU that is away). Any thread may call this.
+/// same call may succeed later (a timeout, a lost connection, a leader that
+/// moved or an SPU that is away). Any thread may call this.
 #[no_mangle]
 pub extern "C" fn fluvio_last_error_retriable() -> bool {
     LAST_ERROR.with(|cell| cell.borrow().retriable)

@@ -72,10 +72,6 @@ struct LogQueue {
     serving: Mutex<()>,
 }
 
-thread_local! {
-    static SERVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 static LOG: OnceLock<Result<Arc<LogQueue>, FfiError>> = OnceLock::new();
 
 fn log_queue() -> Result<&'static Arc<LogQueue>, FfiError> {
@@ -106,18 +102,24 @@ impl LogQueue {
         }
     }
 
+    /// Waits up to `wait` for a message (holding no lock), then serves what
+    /// is queued, one thread at a time. Serves nothing from inside a
+    /// callback (see `crate::callback`).
     fn serve(&self, wait: Duration) -> usize {
-        if SERVING.with(|s| s.get()) {
+        if crate::callback::inside() {
             return 0;
         }
+        if !wait.is_zero() {
+            let queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            if queue.messages.is_empty() {
+                drop(self.arrived.wait_timeout_while(queue, wait, |q| q.messages.is_empty()));
+            }
+        }
         let _one_at_a_time = self.serving.lock().unwrap_or_else(|p| p.into_inner());
-        SERVING.with(|s| s.set(true));
+        let _inside = crate::callback::Inside::enter();
         let callback = *self.callback.lock().unwrap_or_else(|p| p.into_inner());
         let mut served = 0;
         let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-        if queue.messages.is_empty() && !wait.is_zero() {
-            queue = self.arrived.wait_timeout_while(queue, wait, |q| q.messages.is_empty()).unwrap_or_else(|p| p.into_inner()).0;
-        }
         loop {
             let dropped = std::mem::take(&mut queue.dropped);
             let Some(message) = queue.messages.pop_front() else { break };
@@ -134,7 +136,6 @@ impl LogQueue {
             }
             queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
         }
-        SERVING.with(|s| s.set(false));
         served
     }
 }

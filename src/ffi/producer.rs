@@ -123,6 +123,13 @@ impl fluvio_producer {
         let (Some(producer), Some((callback, _))) = (&self.producer, &self.events) else { return 0 };
         producer.serve_reports(timeout, |batch| report_batch(callback, batch))
     }
+
+    /// Serves the reports left when the producer is freed, even from inside
+    /// a callback of another producer (nothing else will serve them).
+    fn serve_final_reports(&self) -> usize {
+        let (Some(producer), Some((callback, _))) = (&self.producer, &self.events) else { return 0 };
+        producer.serve_final_reports(|batch| report_batch(callback, batch))
+    }
 }
 
 /// Calls the report callback for every record of `batch`.
@@ -815,9 +822,10 @@ pub unsafe extern "C" fn fluvio_producer_free(producer: *mut fluvio_producer) {
     let _ = ffi_guard(move || {
         if let Some(producer) = boxed.producer.as_mut() {
             let timeout = Duration::from_millis(FLUVIO_FLUSH_TIMEOUT_MS as u64);
-            let _ = block_on(producer.stop(timeout))?;
+            // Whatever stopping says, the reports it left are served.
+            let _ = block_on(producer.stop(timeout));
         }
-        boxed.serve_reports(Duration::ZERO);
+        boxed.serve_final_reports();
         Ok(())
     });
 }

@@ -1,7 +1,6 @@
 //! Delivery results: every record sent gets a handle that resolves to its
 //! partition and offset, or to the error that kept it from the cluster.
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -118,12 +117,8 @@ struct ReportState {
     held: Vec<BTreeMap<u64, ReportBatch>>,
     /// Per partition: the sequence number of the next batch to report.
     next: Vec<u64>,
-}
-
-thread_local! {
-    /// Set while this thread runs report callbacks: a poll or flush from
-    /// inside one serves nothing (it would reorder reports).
-    static SERVING: Cell<bool> = const { Cell::new(false) };
+    /// Set when the producer stopped for good (a task panicked): waits end.
+    closed: bool,
 }
 
 /// The queue of delivery reports of a producer, served on the caller's
@@ -142,6 +137,7 @@ impl Reports {
             ready: VecDeque::new(),
             held: (0..partitions).map(|_| BTreeMap::new()).collect(),
             next: vec![0; partitions as usize],
+            closed: false,
         };
         Reports { state: Mutex::new(state), arrived: Condvar::new(), serving: Mutex::new(()), signal }
     }
@@ -173,26 +169,35 @@ impl Reports {
     }
 
     /// Waits up to `timeout` for reports, then hands every waiting batch to
-    /// `serve`, one at a time, with no lock held. Returns how many records
-    /// were reported; 0 when called from inside `serve` itself.
-    pub fn serve(&self, timeout: Duration, mut serve: impl FnMut(&ReportBatch)) -> usize {
-        if SERVING.with(Cell::get) {
+    /// `serve`, one at a time, with no lock held but the serving one (one
+    /// thread serves at a time, so order holds across threads). The wait
+    /// holds no lock: a thread polling without limit never keeps another
+    /// from serving. Returns how many records were reported; 0 when called
+    /// from inside a callback (see `crate::callback`).
+    pub fn serve(&self, timeout: Duration, serve: impl FnMut(&ReportBatch)) -> usize {
+        if crate::callback::inside() {
             return 0;
         }
-        let _one_at_a_time = self.serving.lock().unwrap_or_else(|p| p.into_inner());
-        SERVING.with(|s| s.set(true));
-        struct Reset;
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                SERVING.with(|s| s.set(false));
+        self.serve_now(timeout, serve)
+    }
+
+    /// As `serve`, even from inside a callback: for the last reports of a
+    /// producer being freed, which no outer call will serve.
+    pub fn serve_final(&self, serve: impl FnMut(&ReportBatch)) -> usize {
+        self.serve_now(Duration::ZERO, serve)
+    }
+
+    fn serve_now(&self, timeout: Duration, mut serve: impl FnMut(&ReportBatch)) -> usize {
+        if !timeout.is_zero() {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.ready.is_empty() && !state.closed {
+                drop(self.arrived.wait_timeout_while(state, timeout, |s| s.ready.is_empty() && !s.closed));
             }
         }
-        let _reset = Reset;
+        let _one_at_a_time = self.serving.lock().unwrap_or_else(|p| p.into_inner());
+        let _inside = crate::callback::Inside::enter();
         let mut served = 0;
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.ready.is_empty() && !timeout.is_zero() {
-            state = self.arrived.wait_timeout_while(state, timeout, |s| s.ready.is_empty()).unwrap_or_else(|p| p.into_inner()).0;
-        }
         while let Some(batch) = state.ready.pop_front() {
             if state.ready.is_empty() {
                 if let Some(signal) = &self.signal {
@@ -205,6 +210,13 @@ impl Reports {
             state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         }
         served
+    }
+
+    /// Ends every wait for reports, now and later (the producer stopped for
+    /// good); reports still to come are served as they arrive.
+    pub fn close(&self) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        self.arrived.notify_all();
     }
 
     /// Whether reports wait to be served.

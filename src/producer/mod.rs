@@ -426,6 +426,12 @@ impl Producer {
         self.shared.reports.as_ref().map_or(0, |r| r.serve(timeout, serve))
     }
 
+    /// As `serve_reports` without waiting, even from inside a callback: the
+    /// last reports of a producer being dropped.
+    pub fn serve_final_reports(&self, serve: impl FnMut(&ReportBatch)) -> usize {
+        self.shared.reports.as_ref().map_or(0, |r| r.serve_final(serve))
+    }
+
     /// The failure of a task of this producer that panicked, if one did.
     pub fn panic_error(&self) -> Option<ClientError> {
         self.shared.panic_error()
@@ -452,6 +458,9 @@ impl Producer {
         for partition in 0..self.shared.queues.len() as u32 {
             self.shared.fail_queued(partition, &ClientError::Closed);
         }
+        // A dispatcher that panicked left its requests in flight: their
+        // answers settle them (and report them) within the timeout.
+        self.shared.wait_resolved(timeout);
         flushed
     }
 
@@ -489,7 +498,9 @@ impl Shared {
     fn settle(&self, partition: u32, mut batch: OpenBatch, result: Result<i64>) {
         if let (Err(e), DeliverySemantic::AtLeastOnce(policy)) = (&result, self.config.delivery) {
             let first_sent = *batch.first_sent.get_or_insert_with(Instant::now);
-            if e.is_retriable() && batch.failures < policy.max_retries && first_sent.elapsed() < policy.timeout {
+            // Not once a task panicked: nothing would send it again.
+            let stopped = lock(&self.panicked).is_some();
+            if e.is_retriable() && !stopped && batch.failures < policy.max_retries && first_sent.elapsed() < policy.timeout {
                 batch.failures += 1;
                 ClientStats::count(&self.stats.retries, 1);
                 crate::log!(
@@ -513,6 +524,12 @@ impl Shared {
     }
 
     /// See `Producer::flush`.
+    /// Waits up to `timeout` until every batch opened so far is resolved.
+    fn wait_resolved(&self, timeout: Duration) {
+        let outstanding = lock(&self.outstanding);
+        drop(self.all_resolved.wait_timeout_while(outstanding, timeout, |n| *n > 0));
+    }
+
     fn flush(&self, timeout: Duration) -> Result<()> {
         for queue in &self.queues {
             lock(&queue.state).flush = true;
@@ -579,6 +596,10 @@ impl Shared {
         lock(&self.panicked).get_or_insert(why.clone());
         self.fail_queued(partition, &ClientError::Panic(why));
         self.closed.store(true, Ordering::Release);
+        if let Some(reports) = &self.reports {
+            // A poll waiting without limit returns, to see the panic.
+            reports.close();
+        }
         for queue in &self.queues {
             queue.wake.notify_one();
             queue.room.notify_all();

@@ -280,12 +280,20 @@ static void test_failure_reports(struct fluvio_local_cluster *cluster, struct fl
     printf("failure reports ok\n");
 }
 
-/* A callback that sends and flushes from inside a report. */
+/* A callback that sends and flushes from inside a report, and frees
+ * another producer there, whose last reports it must still get. */
 struct reentrant {
     struct fluvio_producer *producer;
-    long reports, resent, flushes;
+    struct fluvio_producer *other;
+    long reports, resent, flushes, other_reports;
     fluvio_status flush_status;
 };
+
+static void count_other_report(void *user_data, const struct fluvio_delivery_report *report) {
+    struct reentrant *r = user_data;
+    CHECK(report->status == FLUVIO_OK);
+    r->other_reports++;
+}
 
 static void resend_report(void *user_data, const struct fluvio_delivery_report *report) {
     struct reentrant *r = user_data;
@@ -296,6 +304,12 @@ static void resend_report(void *user_data, const struct fluvio_delivery_report *
         /* A first-generation record: send a second generation. */
         r->resent++;
         CHECK_OK(fluvio_producer_send_opaque(r->producer, NULL, 0, "again", 5, r));
+    }
+    if (r->reports == 10 && r->other != NULL) {
+        /* Freed from inside a callback: its reports are served here. */
+        fluvio_producer_free(r->other);
+        r->other = NULL;
+        CHECK(r->other_reports == 20);
     }
     if (r->reports == 50) {
         /* Flush from inside: it waits for the records, serves nothing. */
@@ -317,7 +331,13 @@ static void test_reentrant_callback(struct fluvio_client *client) {
     CHECK_OK(fluvio_producer_config_set_delivery_report(config, resend_report, &r));
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 0));
     CHECK_OK(fluvio_topic_producer(client, "ev-reenter", config, &r.producer));
+    CHECK_OK(fluvio_producer_config_set_delivery_report(config, count_other_report, &r));
+    CHECK_OK(fluvio_producer_config_set_linger_ms(config, 60000));
+    CHECK_OK(fluvio_topic_producer(client, "ev-reenter", config, &r.other));
     fluvio_producer_config_free(config);
+    for (i = 0; i < 20; i++) {
+        CHECK_OK(fluvio_producer_send(r.other, NULL, 0, "other", 5));
+    }
     for (i = 0; i < 100; i++) {
         CHECK_OK(fluvio_producer_send(r.producer, NULL, 0, "first", 5));
     }
@@ -326,6 +346,7 @@ static void test_reentrant_callback(struct fluvio_client *client) {
         CHECK_OK(fluvio_producer_poll(r.producer, 100, NULL));
     }
     CHECK(r.reports == 200 && r.resent == 100 && r.flushes == 1);
+    CHECK(r.other == NULL && r.other_reports == 20);
     CHECK(r.flush_status == FLUVIO_OK);
     fluvio_producer_free(r.producer);
     CHECK(r.reports == 200);
