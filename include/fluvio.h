@@ -1327,8 +1327,8 @@ int32_t fluvio_last_error_code(void);
 
 /**
  * Returns true if the last failure on the calling thread is transient: the
- * same call may succeed later (a timeout, a lost connection, a full queue,
- * a leader that moved or an SPU that is away). Any thread may call this.
+ * same call may succeed later (a timeout, a lost connection, a leader that
+ * moved or an SPU that is away). Any thread may call this.
  */
 bool fluvio_last_error_retriable(void);
 
