@@ -349,6 +349,26 @@ async fn injected_produce_failures_at_most_and_at_least_once() {
     let stored: Vec<usize> = read_all(&client, "injected", &[0]).await.iter().map(index_of).collect();
     assert_eq!(stored, (3..20).collect::<Vec<_>>());
 
+    // One request in flight fails while newer batches wait for it (its
+    // answer comes late, so they do): they go after its retry, not before.
+    let producer = Producer::new(&client, "injected", one_by_one(DeliverySemantic::default())).await.unwrap();
+    cluster.set_produce_delay(Duration::from_millis(200));
+    cluster.fail_next_produces(1, ErrorCode::NotLeaderForPartition);
+    let mut handles = send_range(&producer, 21..22, None);
+    let in_flight = || client.stats().requests_in_flight.load(std::sync::atomic::Ordering::Relaxed);
+    let deadline = Instant::now() + WAIT;
+    while in_flight() == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(in_flight(), 1, "the first record's request is in flight");
+    handles.extend(send_range(&producer, 22..31, None));
+    tokio::task::block_in_place(|| producer.flush(WAIT)).unwrap();
+    cluster.set_produce_delay(Duration::ZERO);
+    all_delivered(handles);
+    producer.close(WAIT).await.unwrap();
+    let stored: Vec<usize> = read_all(&client, "injected", &[0]).await.iter().map(index_of).collect();
+    assert_eq!(stored, (3..20).chain(21..31).collect::<Vec<_>>());
+
     // Answers that come too late: the request times out and is retried,
     // then the policy's timeout ends it with a timeout status; no hang.
     cluster.set_produce_delay(Duration::from_secs(2));

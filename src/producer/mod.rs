@@ -820,10 +820,17 @@ async fn send_batches(
         let all = shared.config.max_in_flight as u32;
         let Ok(drained) = in_flight.acquire_many(all).await else { return };
         drop(drained);
-        let queue = &shared.queues[partition as usize];
-        let mut state = lock(&queue.state);
+    }
+    let permit = match in_flight.clone().acquire_owned().await {
+        Ok(permit) => permit,
+        Err(_) => return,
+    };
+    {
+        // An answer that came while these waited for the permit may have
+        // queued older batches to retry: they go first, these join them in
+        // order. (Without this, one request in flight would not keep order.)
+        let mut state = lock(&shared.queues[partition as usize].state);
         if !state.retry.is_empty() {
-            // Older batches must go first: these join them, in order.
             for batch in batches {
                 state.queue_retry(batch);
             }
@@ -831,10 +838,6 @@ async fn send_batches(
         }
     }
     *current = Some(connection.clone());
-    let permit = match in_flight.clone().acquire_owned().await {
-        Ok(permit) => permit,
-        Err(_) => return,
-    };
     let pending = match connection.send(&request).await {
         Ok(pending) => pending,
         Err(e) => {
