@@ -72,7 +72,9 @@ pub struct fluvio_delivery_report {
 }
 
 /// A delivery-report callback: called once for every record sent, success
-/// or failure, in order within each partition. It runs only on a thread
+/// or failure, in the order they were sent within each partition (which is
+/// the order they were stored, unless a retry let a newer request land
+/// first; see `fluvio_producer_config_set_max_in_flight`). It runs only on a thread
 /// that calls `fluvio_producer_poll`, `fluvio_flush`, `fluvio_flush_timeout`
 /// or `fluvio_producer_free`, never on a library thread and never while
 /// libfluvio holds a lock. It may call back into libfluvio, including

@@ -77,11 +77,19 @@ struct tally {
     fluvio_status last_failure;
     int32_t last_error_code;
     int64_t first_ts, last_ts;
+    /* Set once its producer is freed: no report may come after. Retired
+     * tallies stay allocated to the end, so a late report is caught here
+     * rather than landing in a new tally at the same address. */
+    int retired;
+    struct tally *next_retired;
 };
+
+static struct tally *g_retired;
 
 static void count_report(void *user_data, const struct fluvio_delivery_report *report) {
     struct tally *t = user_data;
     size_t i = (size_t)((unsigned char *)report->opaque - t->seen);
+    CHECK(!t->retired); /* never after fluvio_producer_free returned */
     CHECK(report->opaque != NULL && i < MAX_RECORDS);
     CHECK(t->seen[i] == 0); /* exactly once */
     t->seen[i] = 1;
@@ -115,8 +123,24 @@ static struct tally *new_tally(void) {
     return t;
 }
 
+/* Frees the producer, then keeps its tally (see `retired`). */
+static void free_reporting(struct fluvio_producer *producer, struct tally *t) {
+    fluvio_producer_free(producer);
+    t->retired = 1;
+    t->next_retired = g_retired;
+    g_retired = t;
+}
+
+static void free_retired(void) {
+    while (g_retired != NULL) {
+        struct tally *next = g_retired->next_retired;
+        free(g_retired);
+        g_retired = next;
+    }
+}
+
 static struct fluvio_producer *report_producer(struct fluvio_client *client, const char *topic, struct tally *t, fluvio_delivery_semantic semantic,
-                                               uint64_t linger_ms) {
+                                               uint64_t linger_ms, uint32_t max_in_flight) {
     struct fluvio_producer_config *config = fluvio_producer_config_new();
     struct fluvio_producer *producer = NULL;
     CHECK(config != NULL);
@@ -124,6 +148,7 @@ static struct fluvio_producer *report_producer(struct fluvio_client *client, con
     CHECK_OK(fluvio_producer_config_set_delivery(config, semantic));
     CHECK_OK(fluvio_producer_config_set_retry(config, 10, 5, 50, 30000));
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, linger_ms));
+    CHECK_OK(fluvio_producer_config_set_max_in_flight(config, max_in_flight));
     CHECK_STATUS(fluvio_producer_config_set_delivery_report(NULL, count_report, t), FLUVIO_ERR_INVALID_ARGUMENT);
     CHECK_OK(fluvio_topic_producer(client, topic, config, &producer));
     fluvio_producer_config_free(config);
@@ -148,7 +173,7 @@ static void test_reports_by_poll(struct fluvio_client *client) {
     long i;
 
     CHECK_OK(fluvio_topic_create(client, "ev-poll", PARTITIONS, 1));
-    producer = report_producer(client, "ev-poll", t, FLUVIO_DELIVERY_AT_LEAST_ONCE, 5);
+    producer = report_producer(client, "ev-poll", t, FLUVIO_DELIVERY_AT_LEAST_ONCE, 5, 5);
     CHECK(fluvio_producer_fd(producer) >= 0);
     CHECK_STATUS(fluvio_producer_poll(NULL, 0, NULL), FLUVIO_ERR_INVALID_ARGUMENT);
     send_numbered(producer, t, 0, g_records);
@@ -164,9 +189,8 @@ static void test_reports_by_poll(struct fluvio_client *client) {
     CHECK_OK(fluvio_producer_poll(producer, 0, &served));
     CHECK(served == 0);
     CHECK(!readable(fluvio_producer_fd(producer)));
-    fluvio_producer_free(producer);
+    free_reporting(producer, t);
     CHECK(t->reports == g_records);
-    free(t);
     printf("reports by poll ok\n");
 }
 
@@ -179,7 +203,7 @@ static void test_reports_by_epoll(struct fluvio_client *client) {
     long sent = 0;
 
     CHECK_OK(fluvio_topic_create(client, "ev-epoll", PARTITIONS, 1));
-    producer = report_producer(client, "ev-epoll", t, FLUVIO_DELIVERY_AT_LEAST_ONCE, 5);
+    producer = report_producer(client, "ev-epoll", t, FLUVIO_DELIVERY_AT_LEAST_ONCE, 5, 5);
     fd = fluvio_producer_fd(producer);
     CHECK(fd >= 0 && fluvio_producer_fd(producer) == fd);
     CHECK(!readable(fd));
@@ -216,9 +240,8 @@ static void test_reports_by_epoll(struct fluvio_client *client) {
     CHECK(spurious == 0);
     CHECK(!readable(fd));
     CHECK(epoll_wait(epfd, &ready, 1, 200) == 0);
-    fluvio_producer_free(producer);
+    free_reporting(producer, t);
     close(epfd);
-    free(t);
     printf("reports by epoll ok (%d wakeups)\n", wakeups);
 }
 
@@ -234,7 +257,7 @@ static void test_failure_reports(struct fluvio_local_cluster *cluster, struct fl
 
     /* At-most-once: one produce request fails with MessageTooLarge (10). */
     t = new_tally();
-    producer = report_producer(client, "ev-fail", t, FLUVIO_DELIVERY_AT_MOST_ONCE, 0);
+    producer = report_producer(client, "ev-fail", t, FLUVIO_DELIVERY_AT_MOST_ONCE, 0, 5);
     CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 1, 10));
     send_numbered(producer, t, 0, n);
     CHECK_STATUS(fluvio_flush(producer), FLUVIO_ERR_SERVER); /* flush serves the reports too */
@@ -245,24 +268,24 @@ static void test_failure_reports(struct fluvio_local_cluster *cluster, struct fl
     CHECK(t->failed > 0 && t->ok > 0 && t->ok + t->failed == n);
     CHECK(t->last_failure == FLUVIO_ERR_SERVER && t->last_error_code == 10);
     CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 0, 10));
-    fluvio_producer_free(producer);
-    free(t);
+    free_reporting(producer, t);
 
-    /* At-least-once: NotLeaderForPartition (6) is retried; all land. */
+    /* At-least-once: NotLeaderForPartition (6) is retried; all land, in
+     * order with one request in flight (with more, a request after a
+     * failed one may land first, as the header says). */
     t = new_tally();
-    producer = report_producer(client, "ev-fail", t, FLUVIO_DELIVERY_AT_LEAST_ONCE, 0);
+    producer = report_producer(client, "ev-fail", t, FLUVIO_DELIVERY_AT_LEAST_ONCE, 0, 1);
     CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 5, 6));
     send_numbered(producer, t, 0, n);
     CHECK_OK(fluvio_flush(producer));
     CHECK(t->reports == n && t->ok == n && t->failed == 0);
-    fluvio_producer_free(producer);
-    free(t);
+    free_reporting(producer, t);
 
     /* A stopped SPU, at-most-once: every record sent meanwhile fails. */
     CHECK_OK(fluvio_topic_create(client, "ev-spu", 1, 1));
     CHECK_OK(fluvio_local_cluster_move_leader(cluster, "ev-spu", 0, 5002));
     t = new_tally();
-    producer = report_producer(client, "ev-spu", t, FLUVIO_DELIVERY_AT_MOST_ONCE, 0);
+    producer = report_producer(client, "ev-spu", t, FLUVIO_DELIVERY_AT_MOST_ONCE, 0, 5);
     send_numbered(producer, t, 0, 10);
     CHECK_OK(fluvio_flush(producer));
     CHECK(t->ok == 10);
@@ -275,8 +298,7 @@ static void test_failure_reports(struct fluvio_local_cluster *cluster, struct fl
     CHECK(t->reports == 20 && t->failed == 10);
     CHECK(t->last_failure == FLUVIO_ERR_CONNECTION || t->last_failure == FLUVIO_ERR_TIMEOUT || t->last_failure == FLUVIO_ERR_SERVER);
     CHECK_OK(fluvio_local_cluster_start_spu(cluster, 5002));
-    fluvio_producer_free(producer);
-    free(t);
+    free_reporting(producer, t);
     printf("failure reports ok\n");
 }
 
@@ -536,6 +558,7 @@ int main(int argc, char **argv) {
 
     fluvio_client_free(client);
     CHECK_OK(fluvio_local_cluster_stop(cluster));
+    free_retired();
     printf("events_test: all %ld checks passed\n", g_checks);
     return 0;
 }
