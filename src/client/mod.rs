@@ -19,7 +19,7 @@ pub use connection::{Connection, PendingResponse, ResponseStream, Transport, CLI
 pub use tls::{Pem, TlsConnector, TlsPolicy};
 pub use error::{ClientError, Result};
 pub use metadata::{ClusterMetadata, Store};
-pub use stats::{ClientStats, Histogram, PartitionLag};
+pub use stats::{ClientStats, Histogram, PartitionLag, StreamLags};
 
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::spu::{

@@ -130,8 +130,13 @@ pub struct ClientStats {
     pub reconnects: AtomicU64,
     /// Round trips of produce requests.
     pub produce_latency: Histogram,
-    streams: Mutex<Vec<Weak<PartitionLag>>>,
+    streams: Mutex<Vec<Weak<Vec<Arc<PartitionLag>>>>>,
 }
+
+/// The partitions of one open stream. Only the stream holds it strongly, so
+/// they leave the snapshot the moment the stream is dropped, however late
+/// its tasks (which share each `PartitionLag`) end.
+pub type StreamLags = Arc<Vec<Arc<PartitionLag>>>;
 
 fn add(counter: &AtomicU64, n: u64) {
     counter.fetch_add(n, Ordering::Relaxed);
@@ -146,11 +151,11 @@ impl ClientStats {
         gauge.fetch_add(delta, Ordering::Relaxed);
     }
 
-    /// Registers a stream's partition; it drops out once the stream is gone.
-    pub fn track(&self, lag: &Arc<PartitionLag>) {
+    /// Registers a stream's partitions; they drop out once it is gone.
+    pub fn track(&self, lags: &StreamLags) {
         let mut streams = self.streams.lock().unwrap_or_else(|p| p.into_inner());
         streams.retain(|w| w.strong_count() > 0);
-        streams.push(Arc::downgrade(lag));
+        streams.push(Arc::downgrade(lags));
     }
 
     /// The snapshot as a JSON object (`"version": 1`; fields are only ever
@@ -183,9 +188,9 @@ impl ClientStats {
             get(&self.consumed_records),
             get(&self.consumed_bytes),
         );
-        let streams: Vec<Arc<PartitionLag>> =
+        let streams: Vec<StreamLags> =
             self.streams.lock().unwrap_or_else(|p| p.into_inner()).iter().filter_map(Weak::upgrade).collect();
-        for (i, s) in streams.iter().enumerate() {
+        for (i, s) in streams.iter().flat_map(|lags| lags.iter()).enumerate() {
             let _ = write!(
                 json,
                 "{}{{\"topic\":\"{}\",\"partition\":{},\"position\":{},\"high_watermark\":{},\"lag\":{}}}",
@@ -245,10 +250,12 @@ mod tests {
         assert!((99_000..=118_000).contains(&p[1]), "p99 {}", p[1]);
         let lag = PartitionLag::new("t\"q", 3, 10);
         lag.high_watermark.store(25, Ordering::Relaxed);
-        stats.track(&lag);
+        let stream = Arc::new(vec![lag.clone()]);
+        stats.track(&stream);
         let json = stats.to_json();
         assert!(json.contains("{\"topic\":\"t\\\"q\",\"partition\":3,\"position\":10,\"high_watermark\":25,\"lag\":15}"), "{json}");
-        drop(lag);
+        // Gone with the stream, though a task still holds its partition.
+        drop(stream);
         assert!(stats.to_json().contains("\"partitions\":[]"));
     }
 }

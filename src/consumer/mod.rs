@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::client::{validate_consumer_id, Client, ClientError, ClientStats, Connection, PartitionLag, Result, REQUEST_TIMEOUT};
+use crate::client::{validate_consumer_id, Client, ClientError, ClientStats, Connection, PartitionLag, Result, StreamLags, REQUEST_TIMEOUT};
 use crate::task::{injected_panic, spawn_catching, PanicSite};
 
 /// Called (on a runtime thread) after records or an error were queued, with
@@ -282,7 +282,7 @@ pub struct RecordStream {
     /// Called after new records are queued (to signal a readiness fd).
     _ready: Option<OnReady>,
     /// Each partition's position and lag, by partition.
-    lags: Vec<Arc<PartitionLag>>,
+    lags: StreamLags,
 }
 
 impl RecordStream {
@@ -352,9 +352,8 @@ impl RecordStream {
             tasks.push(tokio::spawn(auto_flush(offsets.clone(), config.offset_flush)));
         }
         lags.sort_by_key(|l| l.partition);
-        for lag in &lags {
-            client.stats().track(lag);
-        }
+        let lags = Arc::new(lags);
+        client.stats().track(&lags);
         Ok(RecordStream { rx, buffered: VecDeque::new(), tasks, offsets, failed: false, _ready: on_ready, lags })
     }
 
