@@ -302,10 +302,14 @@ where
         let connection = serve(Incoming { tcp, tls: tls.clone(), wire });
         let (shutdown, gate) = (shutdown.clone(), gate.clone());
         tokio::spawn(async move {
+            // The kill is looked at before the connection each time the task
+            // runs: a request that arrives after `drop_connections` returned
+            // is never served, however both wake-ups are ordered.
             tokio::select! {
-                _ = connection => {}
-                _ = shutdown.wait() => {}
+                biased;
                 _ = gate.killed() => {}
+                _ = shutdown.wait() => {}
+                _ = connection => {}
             }
         });
     }
