@@ -218,9 +218,4 @@ impl Reports {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
         self.arrived.notify_all();
     }
-
-    /// Whether reports wait to be served.
-    pub fn pending(&self) -> bool {
-        !self.state.lock().unwrap_or_else(|p| p.into_inner()).ready.is_empty()
-    }
 }

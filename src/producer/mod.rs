@@ -414,11 +414,6 @@ impl Producer {
         self.shared.flush(timeout)
     }
 
-    /// Whether this producer keeps delivery reports.
-    pub fn has_reports(&self) -> bool {
-        self.shared.reports.is_some()
-    }
-
     /// Waits up to `timeout` for delivery reports and hands each waiting
     /// batch's reports to `serve` on this thread (see `Reports::serve`).
     /// Returns how many records were reported.
@@ -523,13 +518,13 @@ impl Shared {
         self.resolve(&mut batch, result);
     }
 
-    /// See `Producer::flush`.
     /// Waits up to `timeout` until every batch opened so far is resolved.
     fn wait_resolved(&self, timeout: Duration) {
         let outstanding = lock(&self.outstanding);
         drop(self.all_resolved.wait_timeout_while(outstanding, timeout, |n| *n > 0));
     }
 
+    /// See `Producer::flush`.
     fn flush(&self, timeout: Duration) -> Result<()> {
         for queue in &self.queues {
             lock(&queue.state).flush = true;
