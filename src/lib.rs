@@ -13,3 +13,4 @@ pub mod producer;
 pub mod protocol;
 pub mod task;
 pub mod tls;
+pub mod connection;

@@ -481,3 +481,58 @@ async fn a_request_the_sc_never_answers_does_not_stall_the_next() {
     drop(client);
     cluster.stop().await.unwrap();
 }
+
+/// Until the client's metadata names `spu` as the leader of `topic`-0.
+async fn await_leader(client: &Client, topic: &str, spu: i32) {
+    let key = format!("{topic}-0");
+    let mut updates = client.metadata().partitions.subscribe();
+    let deadline = Instant::now() + WAIT;
+    while client.metadata().partitions.get(&key).map(|p| p.spec.leader) != Some(spu) {
+        assert!(Instant::now() < deadline, "{key} never led by {spu}");
+        let _ = tokio::time::timeout(Duration::from_millis(100), updates.changed()).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_spu_stalls_only_the_callers_that_need_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 2).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    for (topic, spu) in [("dark", 5001), ("lit", 5002)] {
+        client.create_topic(topic, 1, 1).await.unwrap();
+        cluster.move_leader(topic, 0, spu).unwrap();
+        await_leader(&client, topic, spu).await;
+    }
+    // SPU 5001 takes connections and never answers: connecting to it waits
+    // out the connect timeout (15 s).
+    cluster.silence_spu(5001, true);
+    let dark = tokio::spawn({
+        let client = client.clone();
+        async move { client.leader("dark", 0).await.map(|_| ()) }
+    });
+    let deadline = Instant::now() + WAIT;
+    while cluster.silenced_connections(5001) == 0 {
+        assert!(Instant::now() < deadline, "the client never connected to the silent SPU");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    // Meanwhile the other SPU serves at once.
+    let started = Instant::now();
+    let producer = Producer::new(&client, "lit", ProducerConfig { linger: Duration::ZERO, ..ProducerConfig::default() }).await.unwrap();
+    let handle = producer.send(None, b"lit").unwrap();
+    tokio::task::block_in_place(|| producer.flush(WAIT)).unwrap();
+    let served_in = started.elapsed();
+    eprintln!("produced to the other SPU in {served_in:?} while a connect waited");
+    assert!(tokio::task::block_in_place(|| handle.wait(Some(WAIT))).is_ok());
+    assert!(!dark.is_finished(), "the silent SPU's connect is still waiting");
+    assert!(served_in < Duration::from_secs(5), "the other SPU waited {served_in:?} for the silent one");
+    producer.close(WAIT).await.unwrap();
+
+    // Once the SPU answers again, so does the partition it leads.
+    cluster.silence_spu(5001, false);
+    let stalled = tokio::time::timeout(WAIT, dark).await.expect("the stalled connect ended").unwrap();
+    assert!(stalled.is_err(), "a silent SPU cannot complete a handshake");
+    client.leader("dark", 0).await.unwrap();
+    drop(client);
+    cluster.stop().await.unwrap();
+}

@@ -1,23 +1,28 @@
 //! One client connection to an SC or an SPU: ApiVersions on connect, then
-//! requests multiplexed by correlation id. A reader task routes every frame
-//! to the request or stream waiting for its id; when the connection drops,
-//! everything waiting on it fails at once with `Connection`.
+//! requests multiplexed by correlation id. Frames go through the shared
+//! connection layer (`crate::connection`): a request is queued whole to the
+//! connection's writer task or not at all, so a caller that gives up (a
+//! timeout, an aborted task) never cuts a frame on a connection every
+//! producer and consumer of the client shares. A reader task routes every
+//! frame to the request or stream waiting for its id; when the connection
+//! drops, everything waiting on it fails at once with `Connection`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use bytes::Bytes;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::{ClientError, Result};
-use super::quickack::QuickAck;
+use crate::connection::QuickAck;
 use super::tls::{tls_hint, TlsConnector};
 use crate::protocol::api_versions::{ApiVersionsRequest, ApiVersionsResponse};
 use crate::protocol::codec::{Decode, Version};
-use crate::protocol::frame::{decode_response_header, encode_request_frame, split_frame, Request, RequestHeader, DEFAULT_MAX_FRAME_LEN};
+use crate::protocol::frame::{decode_response_header, Request, RequestHeader};
+use crate::connection::{framed, FrameLimits, FrameReader, FrameSender, ReadEnd, ReadHalf, WireStyle, WriteHalf, WriterHandle};
 
 /// The client id sent in request headers, as the official clients' default.
 pub const CLIENT_ID: &str = "fluvio";
@@ -45,15 +50,10 @@ impl Default for Transport {
     }
 }
 
-/// The two directions of a connection, TCP or TLS alike. (TCP is split
-/// without a lock; TLS through tokio's split.)
-type ReadHalf = Box<dyn AsyncRead + Send + Unpin>;
-type WriteHalf = Box<dyn AsyncWrite + Send + Unpin>;
-
 /// What waits for frames with a given correlation id.
 enum Waiter {
-    Once(oneshot::Sender<Result<Vec<u8>>>),
-    Stream(mpsc::Sender<Result<Vec<u8>>>),
+    Once(oneshot::Sender<Result<Bytes>>),
+    Stream(mpsc::Sender<Result<Bytes>>),
 }
 
 #[derive(Default)]
@@ -67,7 +67,7 @@ struct Waiters {
 pub struct Connection {
     addr: String,
     client_id: String,
-    writer: tokio::sync::Mutex<WriteHalf>,
+    sender: FrameSender,
     waiters: Arc<Mutex<Waiters>>,
     next_id: AtomicI32,
     versions: ApiVersionsResponse,
@@ -86,7 +86,7 @@ impl std::fmt::Debug for Connection {
 
 /// The response to a request already written.
 pub struct PendingResponse<T> {
-    rx: oneshot::Receiver<Result<Vec<u8>>>,
+    rx: oneshot::Receiver<Result<Bytes>>,
     id: i32,
     version: Version,
     addr: String,
@@ -111,7 +111,7 @@ impl<T: Decode> PendingResponse<T> {
 
 /// Frames of one stream (Watch, StreamFetch), decoded as `T`.
 pub struct ResponseStream<T> {
-    rx: mpsc::Receiver<Result<Vec<u8>>>,
+    rx: mpsc::Receiver<Result<Bytes>>,
     version: Version,
     _marker: std::marker::PhantomData<T>,
 }
@@ -140,7 +140,7 @@ impl Connection {
         let connect = async {
             let stream = TcpStream::connect(addr).await.map_err(|e| ClientError::Connection(format!("connecting to {addr}: {e}")))?;
             let _ = stream.set_nodelay(true);
-            let (mut read, mut write): (ReadHalf, WriteHalf) = match &transport.tls {
+            let (read, write): (ReadHalf, WriteHalf) = match &transport.tls {
                 None => {
                     let (read, write) = stream.into_split();
                     (Box::new(QuickAck(read)), Box::new(write))
@@ -150,10 +150,11 @@ impl Connection {
                     (Box::new(read), Box::new(write))
                 }
             };
-            let versions = handshake(addr, &transport.client_id, &mut read, &mut write).await?;
-            Ok::<_, ClientError>((read, write, versions))
+            let (mut reader, sender) = framed(read, write, FrameLimits::default(), WireStyle::Fast);
+            let versions = handshake(addr, &transport.client_id, &mut reader, &sender).await?;
+            Ok::<_, ClientError>((reader, sender, versions))
         };
-        let (read, write, versions) = tokio::time::timeout(timeout, connect)
+        let (reader, sender, versions) = tokio::time::timeout(timeout, connect)
             .await
             .map_err(|_| ClientError::Timeout(format!("connecting to {addr} took longer than {timeout:?}")))??;
         let waiters = Arc::new(Mutex::new(Waiters::default()));
@@ -162,7 +163,8 @@ impl Connection {
         let close_requested = Arc::new(tokio::sync::Notify::new());
         tokio::spawn(read_frames(
             addr.to_string(),
-            read,
+            reader,
+            sender.writer().clone(),
             waiters.clone(),
             closed.clone(),
             on_close.clone(),
@@ -171,7 +173,7 @@ impl Connection {
         Ok(Arc::new(Connection {
             addr: addr.to_string(),
             client_id: transport.client_id.clone(),
-            writer: tokio::sync::Mutex::new(write),
+            sender,
             waiters,
             // As the official client: the first multiplexed request reuses id 1.
             next_id: AtomicI32::new(1),
@@ -222,34 +224,32 @@ impl Connection {
         self.versions.version_for::<R>().unwrap_or(R::DEFAULT_API_VERSION)
     }
 
-    fn register(&self, waiter: Waiter) -> Result<i32> {
+    fn register(&self, waiter: Waiter) -> Result<Registered<'_>> {
         let mut waiters = lock(&self.waiters);
         if let Some(e) = &waiters.closed {
             return Err(e.clone());
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         waiters.by_id.insert(id, waiter);
-        Ok(id)
+        Ok(Registered { waiters: &self.waiters, id, kept: false })
     }
 
-    async fn write(&self, id: i32, frame: &[u8]) -> Result<()> {
-        let mut writer = self.writer.lock().await;
-        // Flushed: TLS may hold written bytes until then (TCP: a no-op).
-        let written = async {
-            writer.write_all(frame).await?;
-            writer.flush().await
-        };
-        if let Err(e) = written.await {
-            lock(&self.waiters).by_id.remove(&id);
-            return Err(ClientError::Connection(format!("writing to {}: {e}", self.addr)));
+    /// Queues `request`'s frame under `registered`'s id, whole, once the
+    /// writer has room. Dropped while it waits, nothing is queued and the
+    /// waiter is removed.
+    async fn write<R: Request>(&self, mut registered: Registered<'_>, version: Version, request: &R) -> Result<i32> {
+        let Some(slot) = self.sender.reserve().await else { return Err(self.gone()) };
+        slot.send_request(&RequestHeader::new(R::API_KEY, version, registered.id, &self.client_id), request);
+        registered.kept = true;
+        Ok(registered.id)
+    }
+
+    /// Why nothing more can be written.
+    fn gone(&self) -> ClientError {
+        match self.sender.writer().failure() {
+            Some(why) => ClientError::Connection(format!("writing to {}: {why}", self.addr)),
+            None => lock(&self.waiters).closed.clone().unwrap_or_else(|| ClientError::Connection(format!("connection to {} closed", self.addr))),
         }
-        Ok(())
-    }
-
-    fn frame<R: Request>(&self, id: i32, version: Version, request: &R) -> Vec<u8> {
-        let mut frame = Vec::new();
-        encode_request_frame(&RequestHeader::new(R::API_KEY, version, id, &self.client_id), request, &mut frame);
-        frame
     }
 
     /// Sends `request` and waits up to `timeout` for its response.
@@ -263,8 +263,7 @@ impl Connection {
     pub async fn send<R: Request>(&self, request: &R) -> Result<PendingResponse<R::Response>> {
         let version = self.version_for::<R>();
         let (tx, rx) = oneshot::channel();
-        let id = self.register(Waiter::Once(tx))?;
-        self.write(id, &self.frame(id, version, request)).await?;
+        let id = self.write(self.register(Waiter::Once(tx))?, version, request).await?;
         Ok(PendingResponse { rx, id, version, addr: self.addr.clone(), waiters: self.waiters.clone(), _marker: std::marker::PhantomData })
     }
 
@@ -273,9 +272,25 @@ impl Connection {
     pub async fn stream<R: Request>(&self, request: &R, queue: usize) -> Result<ResponseStream<R::Response>> {
         let version = self.version_for::<R>();
         let (tx, rx) = mpsc::channel(queue.max(1));
-        let id = self.register(Waiter::Stream(tx))?;
-        self.write(id, &self.frame(id, version, request)).await?;
+        self.write(self.register(Waiter::Stream(tx))?, version, request).await?;
         Ok(ResponseStream { rx, version, _marker: std::marker::PhantomData })
+    }
+}
+
+/// A waiter registered for a request whose frame is not queued yet: removed
+/// again when dropped before `kept` (the caller gave up, or the connection
+/// went away), so no answer is ever routed to it.
+struct Registered<'a> {
+    waiters: &'a Mutex<Waiters>,
+    id: i32,
+    kept: bool,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        if !self.kept {
+            lock(self.waiters).by_id.remove(&self.id);
+        }
     }
 }
 
@@ -284,77 +299,82 @@ fn stopped_answering(addr: &str) -> ClientError {
     ClientError::Connection(format!("the connection to {addr} was closed: it stopped answering"))
 }
 
-/// ApiVersions on the bare socket, correlation id 1.
-async fn handshake(addr: &str, client_id: &str, read: &mut ReadHalf, write: &mut WriteHalf) -> Result<ApiVersionsResponse> {
+/// ApiVersions, correlation id 1, before the reader task starts.
+async fn handshake(addr: &str, client_id: &str, reader: &mut FrameReader, sender: &FrameSender) -> Result<ApiVersionsResponse> {
     let request = ApiVersionsRequest {
         client_version: CLIENT_VERSION.into(),
         client_os: std::env::consts::OS.into(),
         client_arch: std::env::consts::ARCH.into(),
     };
     let version = ApiVersionsRequest::DEFAULT_API_VERSION;
-    let mut frame = Vec::new();
-    encode_request_frame(&RequestHeader::new(ApiVersionsRequest::API_KEY, version, 1, client_id), &request, &mut frame);
-    let io_error = |doing: &str, e: std::io::Error| {
-        let detail = e.to_string();
-        ClientError::Connection(format!("{doing} {addr}: {detail}{}", tls_hint(&detail)))
+    let io_error = |doing: &str, detail: &str| ClientError::Connection(format!("{doing} {addr}: {detail}{}", tls_hint(detail)));
+    let Some(slot) = sender.reserve().await else {
+        return Err(io_error("writing to", sender.writer().failure().unwrap_or("the connection closed")));
     };
-    write.write_all(&frame).await.map_err(|e| io_error("writing to", e))?;
-    write.flush().await.map_err(|e| io_error("writing to", e))?;
-    let mut buf = Vec::new();
-    loop {
+    slot.send_request(&RequestHeader::new(ApiVersionsRequest::API_KEY, version, 1, client_id), &request);
+    let frame = tokio::select! {
+        frame = reader.next_frame() => frame,
+        // A write that fails leaves the read waiting for an answer that
+        // cannot come.
+        _ = sender.writer().ended() => {
+            return Err(io_error("writing to", sender.writer().failure().unwrap_or("the connection closed")));
+        }
+    };
+    match frame {
+        Ok(frame) => {
+            let (_, body) = decode_response_header(&frame)?;
+            Ok(ApiVersionsResponse::from_bytes(body.rest(), version)?)
+        }
         // A TLS record (alert or handshake: 0x15/0x16, then version 3.x)
         // instead of a Fluvio frame: the port speaks TLS, we did not.
-        if buf.len() >= 2 && matches!(buf[0], 0x15 | 0x16) && buf[1] == 0x03 {
-            return Err(ClientError::Connection(format!("{addr} answered with TLS: connect to it with a TLS policy")));
+        Err(_) if is_tls_record(reader.buffered()) => {
+            Err(ClientError::Connection(format!("{addr} answered with TLS: connect to it with a TLS policy")))
         }
-        if let Some((contents, _)) = split_frame(&buf, DEFAULT_MAX_FRAME_LEN)? {
-            let (_, body) = decode_response_header(contents)?;
-            return Ok(ApiVersionsResponse::from_bytes(body.rest(), version)?);
-        }
-        match read.read_buf(&mut buf).await {
-            Ok(0) => return Err(ClientError::Connection(format!("{addr} closed the connection during the handshake"))),
-            Ok(_) => {}
-            Err(e) => return Err(io_error("reading from", e)),
-        }
+        Err(ReadEnd::Closed) => Err(ClientError::Connection(format!("{addr} closed the connection during the handshake"))),
+        Err(ReadEnd::Malformed(why)) => Err(ClientError::Protocol(format!("{addr}: {why}"))),
+        Err(ReadEnd::Io(why)) => Err(io_error("reading from", &why)),
     }
 }
 
-/// Routes frames to their waiters until the connection ends, then fails
-/// every waiter.
+fn is_tls_record(bytes: &[u8]) -> bool {
+    bytes.len() >= 2 && matches!(bytes[0], 0x15 | 0x16) && bytes[1] == 0x03
+}
+
+/// Routes frames to their waiters until the connection ends (the peer
+/// closed it, broke the protocol, a write failed, or `close`), then stops
+/// the writer and fails every waiter.
 async fn read_frames(
     addr: String,
-    mut read: ReadHalf,
+    mut reader: FrameReader,
+    writer: WriterHandle,
     waiters: Arc<Mutex<Waiters>>,
     closed: Arc<AtomicBool>,
     on_close: Arc<tokio::sync::Notify>,
     close_requested: Arc<tokio::sync::Notify>,
 ) {
-    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
-    let error = 'read: loop {
-        loop {
-            let (id, body, used) = match split_frame(&buf, DEFAULT_MAX_FRAME_LEN) {
-                Ok(Some((contents, used))) => match decode_response_header(contents) {
-                    Ok((id, body)) => (id, body.rest().to_vec(), used),
-                    Err(e) => break 'read ClientError::Protocol(format!("{addr}: {e}")),
-                },
-                Ok(None) => break,
-                Err(e) => break 'read ClientError::Protocol(format!("{addr}: {e}")),
-            };
-            buf.drain(..used);
-            deliver(&waiters, id, body).await;
-        }
-        buf.reserve(64 * 1024);
-        // read_buf is cancel-safe: nothing read is lost when close wins.
-        let read = tokio::select! {
-            read = read.read_buf(&mut buf) => read,
+    let error = loop {
+        // next_frame is cancel-safe: nothing read is lost when another branch wins.
+        let frame = tokio::select! {
+            frame = reader.next_frame() => frame,
             _ = close_requested.notified() => break stopped_answering(&addr),
+            _ = writer.ended() => {
+                break ClientError::Connection(format!("writing to {addr}: {}", writer.failure().unwrap_or("the connection closed")));
+            }
         };
-        match read {
-            Ok(0) => break ClientError::Connection(format!("{addr} closed the connection")),
-            Ok(_) => {}
-            Err(e) => break ClientError::Connection(format!("reading from {addr}: {e}")),
-        }
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(ReadEnd::Closed) => break ClientError::Connection(format!("{addr} closed the connection")),
+            Err(ReadEnd::Malformed(why)) => break ClientError::Protocol(format!("{addr}: {why}")),
+            Err(ReadEnd::Io(why)) => break ClientError::Connection(format!("reading from {addr}: {why}")),
+        };
+        let (id, body) = match decode_response_header(&frame) {
+            // The body is a view of the frame: no copy.
+            Ok((id, body)) => (id, frame.slice(frame.len() - body.rest().len()..)),
+            Err(e) => break ClientError::Protocol(format!("{addr}: {e}")),
+        };
+        deliver(&waiters, id, body).await;
     };
+    writer.abort();
     closed.store(true, Ordering::Release);
     on_close.notify_waiters();
     let pending = {
@@ -374,7 +394,7 @@ async fn read_frames(
     }
 }
 
-async fn deliver(waiters: &Mutex<Waiters>, id: i32, body: Vec<u8>) {
+async fn deliver(waiters: &Mutex<Waiters>, id: i32, body: Bytes) {
     let stream = {
         let mut waiters = lock(waiters);
         match waiters.by_id.get(&id) {

@@ -6,7 +6,6 @@ mod config;
 mod connection;
 mod error;
 mod metadata;
-mod quickack;
 mod stats;
 mod tls;
 
@@ -79,6 +78,10 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// One SPU's connection (None until the first connect succeeds), locked
+/// across a connect so that callers of the same SPU share it.
+type SpuSlot = Arc<tokio::sync::Mutex<Option<Arc<Connection>>>>;
+
 struct Inner {
     /// Where the SC is; reconnected to when its connection drops.
     endpoint: String,
@@ -91,7 +94,10 @@ struct Inner {
     /// Dropped with the client: tells the reconnecting task to end.
     _alive: tokio::sync::watch::Sender<()>,
     metadata: Arc<ClusterMetadata>,
-    spus: tokio::sync::Mutex<HashMap<i32, Arc<Connection>>>,
+    /// Per SPU id, its connection. The map's lock is only held to find a
+    /// slot; a connect holds its own SPU's slot, so an SPU that does not
+    /// answer stalls only the callers that need that SPU.
+    spus: std::sync::Mutex<HashMap<i32, SpuSlot>>,
     stats: Arc<ClientStats>,
 }
 
@@ -129,7 +135,7 @@ impl Client {
             sc: tokio::sync::watch::Sender::new(sc),
             _alive: alive,
             metadata,
-            spus: tokio::sync::Mutex::new(HashMap::new()),
+            spus: std::sync::Mutex::new(HashMap::new()),
             stats: Arc::default(),
         });
         tokio::spawn(reconnect_sc(Arc::downgrade(&inner), client_gone));
@@ -366,8 +372,9 @@ impl Client {
         metadata.spus.ready(METADATA_TIMEOUT).await?;
         let key = format!("{topic}-{partition}");
         let leader = self.partition_leader(topic, partition, &key).await?;
-        let mut spus = self.inner.spus.lock().await;
-        let reconnecting = match spus.get(&leader) {
+        let slot = self.inner.spus.lock().unwrap_or_else(|p| p.into_inner()).entry(leader).or_default().clone();
+        let mut slot = slot.lock().await;
+        let reconnecting = match slot.as_ref() {
             Some(connection) if !connection.is_closed() => return Ok(connection.clone()),
             Some(_) => true,
             None => false,
@@ -394,7 +401,7 @@ impl Client {
         } else {
             crate::log!(Info, "client", "connected to SPU {leader} at {address}");
         }
-        spus.insert(leader, connection.clone());
+        *slot = Some(connection.clone());
         Ok(connection)
     }
 

@@ -1,11 +1,12 @@
 //! Faults a test injects into a running embedded cluster, as librdkafka's
-//! mock cluster allows: an SPU that is down, connections dropped, a
+//! mock cluster allows: an SPU that is down, an SPU that accepts
+//! connections and never answers (a blackholed host), connections dropped, a
 //! partition's leader moved (see `ClusterState::move_leader`), produce
 //! requests failing with a chosen error code or answered late, an SC that
 //! leaves create requests unanswered.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -17,17 +18,29 @@ use crate::protocol::error_code::ErrorCode;
 pub const SC_GATE: i32 = 0;
 
 /// What a listener's connections consult: while `down`, new connections are
-/// dropped as soon as they are accepted; a change of `kill` closes every
-/// open one.
+/// dropped as soon as they are accepted; while `silent`, they are held open
+/// and never read; a change of `kill` closes every open one.
 #[derive(Clone, Debug)]
 pub struct Gate {
     down: Arc<AtomicBool>,
+    silent: Arc<AtomicBool>,
+    /// Connections accepted while silent, so far.
+    silenced: Arc<AtomicUsize>,
     kill: watch::Receiver<u64>,
 }
 
 impl Gate {
     pub fn is_down(&self) -> bool {
         self.down.load(Ordering::Acquire)
+    }
+
+    /// Whether a connection accepted now must be held silent (and counts it).
+    pub fn take_silenced(&self) -> bool {
+        let silent = self.silent.load(Ordering::Acquire);
+        if silent {
+            self.silenced.fetch_add(1, Ordering::AcqRel);
+        }
+        silent
     }
 
     /// Resolves when the listener's open connections must close.
@@ -41,6 +54,8 @@ impl Gate {
 #[derive(Debug)]
 struct GateControl {
     down: Arc<AtomicBool>,
+    silent: Arc<AtomicBool>,
+    silenced: Arc<AtomicUsize>,
     kill: watch::Sender<u64>,
 }
 
@@ -64,10 +79,34 @@ impl Faults {
     /// The gate of listener `id` (`SC_GATE` or an SPU id), made on first use.
     pub fn gate(&self, id: i32) -> Gate {
         let mut gates = lock(&self.gates);
-        let control = gates
-            .entry(id)
-            .or_insert_with(|| GateControl { down: Arc::new(AtomicBool::new(false)), kill: watch::channel(0).0 });
-        Gate { down: control.down.clone(), kill: control.kill.subscribe() }
+        let control = gates.entry(id).or_insert_with(|| GateControl {
+            down: Arc::new(AtomicBool::new(false)),
+            silent: Arc::new(AtomicBool::new(false)),
+            silenced: Arc::new(AtomicUsize::new(0)),
+            kill: watch::channel(0).0,
+        });
+        Gate {
+            down: control.down.clone(),
+            silent: control.silent.clone(),
+            silenced: control.silenced.clone(),
+            kill: control.kill.subscribe(),
+        }
+    }
+
+    /// Makes listener `id` hold new connections open without reading them
+    /// (`true`), or serve again (`false`: the held ones close, and so do the
+    /// listener's other connections).
+    pub fn set_silent(&self, id: i32, silent: bool) {
+        let gate = self.gate(id);
+        gate.silent.store(silent, Ordering::Release);
+        if !silent {
+            self.kill(id);
+        }
+    }
+
+    /// How many connections listener `id` has held silent so far.
+    pub fn silenced(&self, id: i32) -> usize {
+        self.gate(id).silenced.load(Ordering::Acquire)
     }
 
     /// Takes listener `id` down (`true`: every connection dropped, new ones

@@ -32,7 +32,7 @@ pub use state::FIRST_SPU_ID;
 pub use tls::ServerTls;
 
 use crate::protocol::frame::DEFAULT_MAX_FRAME_LEN;
-use connection::{FrameLimits, WireStyle};
+use crate::connection::{FrameLimits, WireStyle};
 use faults::Faults;
 use state::{ClusterState, SpuInfo};
 
@@ -90,7 +90,7 @@ impl ClusterConfig {
             cut_batches: false,
             smartmodule_timeout: smartengine::DEFAULT_CALL_TIMEOUT,
             smartmodule_fuel: smartengine::DEFAULT_CALL_FUEL,
-            partial_frame_timeout: connection::PARTIAL_FRAME_TIMEOUT,
+            partial_frame_timeout: crate::connection::PARTIAL_FRAME_TIMEOUT,
             tls: None,
             imitate_real_spu_sockets: false,
         }
@@ -206,6 +206,19 @@ impl LocalCluster {
     /// Brings SPU `id` back after `stop_spu`.
     pub fn start_spu(&self, id: i32) {
         self.faults.set_down(id, false);
+    }
+
+    /// Makes SPU `id` accept connections and never answer on them, as a
+    /// blackholed host does (`true`), or serve again (`false`; the held
+    /// connections and its others close). Its open connections keep
+    /// working until then.
+    pub fn silence_spu(&self, id: i32, silent: bool) {
+        self.faults.set_silent(id, silent);
+    }
+
+    /// How many connections SPU `id` has held silent so far.
+    pub fn silenced_connections(&self, id: i32) -> usize {
+        self.faults.silenced(id)
     }
 
     /// Closes every client connection of the SC and every SPU (they keep

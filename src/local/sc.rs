@@ -8,7 +8,8 @@ use tokio_rustls::TlsAcceptor;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::faults::{Faults, Gate};
-use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming, WireStyle};
+use super::connection::{accept_loop, next_request, split, Incoming};
+use crate::connection::{FrameLimits, FrameSender, WireStyle};
 use super::state::{ClusterState, MetadataEvent};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};

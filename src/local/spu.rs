@@ -12,7 +12,8 @@ use tokio::sync::mpsc;
 
 use super::faults::Faults;
 use super::smartengine::{run_with_limit, CallLimits, Chain, Lookback, Processed};
-use super::connection::{accept_loop, next_request, split, FrameLimits, FrameSender, Incoming, WireStyle};
+use super::connection::{accept_loop, next_request, split, Incoming};
+use crate::connection::{FrameLimits, FrameSender, WireStyle};
 use super::state::{ClusterState, Partition};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
