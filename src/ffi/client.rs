@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, CString};
 
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
 use super::util::{c_str, handle, write_out};
 use super::client_config::connect_out;
@@ -147,8 +147,10 @@ pub unsafe extern "C" fn fluvio_topic_list(client: *mut fluvio_client, out: *mut
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_topic_list_count(list: *const fluvio_topic_list) -> usize {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.map_or(0, |l| l.topics.len())
+    ffi_guard_value(0, || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }.map_or(0, |l| l.topics.len())
+    })
 }
 
 /// Name of topic `index`, or NULL if `list` is NULL or `index` is out of
@@ -158,8 +160,10 @@ pub unsafe extern "C" fn fluvio_topic_list_count(list: *const fluvio_topic_list)
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_topic_list_name(list: *const fluvio_topic_list, index: usize) -> *const c_char {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.and_then(|l| l.topics.get(index)).map_or(std::ptr::null(), |(name, _)| name.as_ptr())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }.and_then(|l| l.topics.get(index)).map_or(std::ptr::null(), |(name, _)| name.as_ptr())
+    })
 }
 
 /// Partition count of topic `index`, or 0 if `list` is NULL or `index` is
@@ -169,8 +173,10 @@ pub unsafe extern "C" fn fluvio_topic_list_name(list: *const fluvio_topic_list, 
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_topic_list_partitions(list: *const fluvio_topic_list, index: usize) -> u32 {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.and_then(|l| l.topics.get(index)).map_or(0, |(_, partitions)| *partitions)
+    ffi_guard_value(0, || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }.and_then(|l| l.topics.get(index)).map_or(0, |(_, partitions)| *partitions)
+    })
 }
 
 /// Frees a topic list. NULL is a no-op.
@@ -179,10 +185,12 @@ pub unsafe extern "C" fn fluvio_topic_list_partitions(list: *const fluvio_topic_
 /// `list` must be NULL or from `fluvio_topic_list`, and not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_topic_list_free(list: *mut fluvio_topic_list) {
-    if !list.is_null() {
-        // SAFETY: a pointer from fluvio_topic_list, given back once.
-        drop(unsafe { Box::from_raw(list) });
-    }
+    ffi_guard_value((), || {
+        if !list.is_null() {
+            // SAFETY: a pointer from fluvio_topic_list, given back once.
+            drop(unsafe { Box::from_raw(list) });
+        }
+    });
 }
 
 /// Writes a snapshot of the client's statistics to `*json` as a JSON
@@ -235,8 +243,10 @@ pub unsafe extern "C" fn fluvio_client_stats(client: *const fluvio_client, json:
 /// `s` must be NULL or such a string, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_string_free(s: *mut c_char) {
-    if !s.is_null() {
-        // SAFETY: a pointer from CString::into_raw, given back once.
-        drop(unsafe { std::ffi::CString::from_raw(s) });
-    }
+    ffi_guard_value((), || {
+        if !s.is_null() {
+            // SAFETY: a pointer from CString::into_raw, given back once.
+            drop(unsafe { std::ffi::CString::from_raw(s) });
+        }
+    });
 }

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use std::path::PathBuf;
 
 use super::client::fluvio_client;
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
 use super::util::{c_str, write_out, with_config_object};
 use crate::client::{Client, ClientConfig, Pem, TlsPolicy, DEFAULT_ENDPOINT};
@@ -40,7 +40,9 @@ pub const FLUVIO_TLS_VERIFIED: fluvio_tls_policy = 2;
 /// Returns NULL only if memory is exhausted.
 #[no_mangle]
 pub extern "C" fn fluvio_client_config_new() -> *mut fluvio_client_config {
-    Box::into_raw(Box::new(fluvio_client_config { config: ClientConfig::new(DEFAULT_ENDPOINT) }))
+    ffi_guard_value(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(fluvio_client_config { config: ClientConfig::new(DEFAULT_ENDPOINT) }))
+    })
 }
 
 /// Frees connection settings. NULL is a no-op.
@@ -49,10 +51,12 @@ pub extern "C" fn fluvio_client_config_new() -> *mut fluvio_client_config {
 /// `config` must be NULL or from `fluvio_client_config_new`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_client_config_free(config: *mut fluvio_client_config) {
-    if !config.is_null() {
-        // SAFETY: a pointer from fluvio_client_config_new, given back once.
-        drop(unsafe { Box::from_raw(config) });
-    }
+    ffi_guard_value((), || {
+        if !config.is_null() {
+            // SAFETY: a pointer from fluvio_client_config_new, given back once.
+            drop(unsafe { Box::from_raw(config) });
+        }
+    });
 }
 
 /// Runs `f` on a configuration argument that must not be NULL.

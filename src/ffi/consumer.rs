@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::client::fluvio_client;
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::readiness::Readiness;
 use super::runtime::block_on;
 use super::util::{c_str, handle, timeout, write_out, with_config_object};
@@ -187,7 +187,9 @@ fn new_consumer(client: Client, topic: &str, partitions: Vec<u32>, config: Strea
 /// Returns NULL only if memory is exhausted.
 #[no_mangle]
 pub extern "C" fn fluvio_consumer_config_new() -> *mut fluvio_consumer_config {
-    Box::into_raw(Box::new(fluvio_consumer_config { partitions: Vec::new(), stream: StreamConfig::default() }))
+    ffi_guard_value(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(fluvio_consumer_config { partitions: Vec::new(), stream: StreamConfig::default() }))
+    })
 }
 
 /// Frees consumer settings. NULL is a no-op. Consumers created with them
@@ -197,10 +199,12 @@ pub extern "C" fn fluvio_consumer_config_new() -> *mut fluvio_consumer_config {
 /// `config` must be NULL or from `fluvio_consumer_config_new`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_config_free(config: *mut fluvio_consumer_config) {
-    if !config.is_null() {
-        // SAFETY: a pointer from fluvio_consumer_config_new, given back once.
-        drop(unsafe { Box::from_raw(config) });
-    }
+    ffi_guard_value((), || {
+        if !config.is_null() {
+            // SAFETY: a pointer from fluvio_consumer_config_new, given back once.
+            drop(unsafe { Box::from_raw(config) });
+        }
+    });
 }
 
 /// Runs `f` on a consumer configuration argument that must not be NULL.
@@ -432,10 +436,12 @@ pub unsafe extern "C" fn fluvio_consumer_with_config(
 /// `consumer` must be NULL or from `fluvio_consumer`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_free(consumer: *mut fluvio_consumer) {
-    if !consumer.is_null() {
-        // SAFETY: a pointer from fluvio_consumer, given back once.
-        drop(unsafe { Box::from_raw(consumer) });
-    }
+    ffi_guard_value((), || {
+        if !consumer.is_null() {
+            // SAFETY: a pointer from fluvio_consumer, given back once.
+            drop(unsafe { Box::from_raw(consumer) });
+        }
+    });
 }
 
 /// Opens a stream of the consumer's partition(s) from `offset`. With all
@@ -541,8 +547,10 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
 /// `stream` must be NULL or a live stream.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_stream_fd(stream: *const fluvio_stream) -> i32 {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { stream.as_ref() }.map_or(-1, |s| s.readiness.fd())
+    ffi_guard_value(-1, || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { stream.as_ref() }.map_or(-1, |s| s.readiness.fd())
+    })
 }
 
 /// Marks every record `fluvio_stream_next` has handed out so far as
@@ -634,13 +642,15 @@ unsafe fn record_ref<'a>(record: *const fluvio_record) -> Option<&'a fluvio_reco
 /// `record` must be NULL or a live record; `len` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_key(record: *const fluvio_record, len: *mut usize) -> *const std::ffi::c_void {
-    // SAFETY: per the contract.
-    let key = unsafe { record_ref(record) }.and_then(|r| r.record.key.as_deref());
-    if !len.is_null() {
-        // SAFETY: non-NULL and writable per the contract.
-        unsafe { len.write(key.map_or(0, <[u8]>::len)) };
-    }
-    key.map_or(std::ptr::null(), |k| k.as_ptr().cast())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: per the contract.
+        let key = unsafe { record_ref(record) }.and_then(|r| r.record.key.as_deref());
+        if !len.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { len.write(key.map_or(0, <[u8]>::len)) };
+        }
+        key.map_or(std::ptr::null(), |k| k.as_ptr().cast())
+    })
 }
 
 /// The record's value and its length in `*len` (if `len` is not NULL). The
@@ -651,13 +661,15 @@ pub unsafe extern "C" fn fluvio_record_key(record: *const fluvio_record, len: *m
 /// `record` must be NULL or a live record; `len` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_value(record: *const fluvio_record, len: *mut usize) -> *const std::ffi::c_void {
-    // SAFETY: per the contract.
-    let record = unsafe { record_ref(record) };
-    if !len.is_null() {
-        // SAFETY: non-NULL and writable per the contract.
-        unsafe { len.write(record.map_or(0, |r| r.record.value.len())) };
-    }
-    record.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: per the contract.
+        let record = unsafe { record_ref(record) };
+        if !len.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { len.write(record.map_or(0, |r| r.record.value.len())) };
+        }
+        record.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
+    })
 }
 
 /// The record's value as a C string (it stops at the first NUL byte if the
@@ -668,8 +680,10 @@ pub unsafe extern "C" fn fluvio_record_value(record: *const fluvio_record, len: 
 /// `record` must be NULL or a live record.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_value_str(record: *const fluvio_record) -> *const c_char {
-    // SAFETY: per the contract.
-    unsafe { record_ref(record) }.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: per the contract.
+        unsafe { record_ref(record) }.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
+    })
 }
 
 /// The record's offset in its partition (-1 if `record` is NULL).
@@ -678,8 +692,10 @@ pub unsafe extern "C" fn fluvio_record_value_str(record: *const fluvio_record) -
 /// `record` must be NULL or a live record.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_offset(record: *const fluvio_record) -> i64 {
-    // SAFETY: per the contract.
-    unsafe { record_ref(record) }.map_or(-1, |r| r.record.offset)
+    ffi_guard_value(-1, || {
+        // SAFETY: per the contract.
+        unsafe { record_ref(record) }.map_or(-1, |r| r.record.offset)
+    })
 }
 
 /// The record's partition (0 if `record` is NULL).
@@ -688,8 +704,10 @@ pub unsafe extern "C" fn fluvio_record_offset(record: *const fluvio_record) -> i
 /// `record` must be NULL or a live record.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_partition(record: *const fluvio_record) -> u32 {
-    // SAFETY: per the contract.
-    unsafe { record_ref(record) }.map_or(0, |r| r.record.partition)
+    ffi_guard_value(0, || {
+        // SAFETY: per the contract.
+        unsafe { record_ref(record) }.map_or(0, |r| r.record.partition)
+    })
 }
 
 /// When the record was produced, in milliseconds since the Unix epoch, or
@@ -699,8 +717,10 @@ pub unsafe extern "C" fn fluvio_record_partition(record: *const fluvio_record) -
 /// `record` must be NULL or a live record.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_timestamp(record: *const fluvio_record) -> i64 {
-    // SAFETY: per the contract.
-    unsafe { record_ref(record) }.map_or(-1, |r| r.record.timestamp)
+    ffi_guard_value(-1, || {
+        // SAFETY: per the contract.
+        unsafe { record_ref(record) }.map_or(-1, |r| r.record.timestamp)
+    })
 }
 
 /// Frees a record. NULL is a no-op.
@@ -709,8 +729,10 @@ pub unsafe extern "C" fn fluvio_record_timestamp(record: *const fluvio_record) -
 /// `record` must be NULL or from `fluvio_stream_next`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_free(record: *mut fluvio_record) {
-    if !record.is_null() {
-        // SAFETY: a pointer from fluvio_stream_next, given back once.
-        drop(unsafe { Box::from_raw(record) });
-    }
+    ffi_guard_value((), || {
+        if !record.is_null() {
+            // SAFETY: a pointer from fluvio_stream_next, given back once.
+            drop(unsafe { Box::from_raw(record) });
+        }
+    });
 }

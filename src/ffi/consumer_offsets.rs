@@ -5,7 +5,7 @@
 use std::ffi::{c_char, CString};
 
 use super::client::fluvio_client;
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
 use super::util::{c_str, handle, write_out};
 use crate::client::StoredConsumerOffset;
@@ -77,8 +77,10 @@ unsafe fn entry<'a>(list: *const fluvio_consumer_offset_list, index: usize) -> O
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_offset_list_count(list: *const fluvio_consumer_offset_list) -> usize {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.map_or(0, |l| l.entries.len())
+    ffi_guard_value(0, || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }.map_or(0, |l| l.entries.len())
+    })
 }
 
 /// The consumer id of entry `index`, or NULL if `list` is NULL or `index`
@@ -89,8 +91,10 @@ pub unsafe extern "C" fn fluvio_consumer_offset_list_count(list: *const fluvio_c
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_offset_list_consumer_id(list: *const fluvio_consumer_offset_list, index: usize) -> *const c_char {
-    // SAFETY: per the contract.
-    unsafe { entry(list, index) }.map_or(std::ptr::null(), |e| e.consumer_id.as_ptr())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: per the contract.
+        unsafe { entry(list, index) }.map_or(std::ptr::null(), |e| e.consumer_id.as_ptr())
+    })
 }
 
 /// The topic of entry `index`, or NULL if `list` is NULL or `index` is out
@@ -100,8 +104,10 @@ pub unsafe extern "C" fn fluvio_consumer_offset_list_consumer_id(list: *const fl
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_offset_list_topic(list: *const fluvio_consumer_offset_list, index: usize) -> *const c_char {
-    // SAFETY: per the contract.
-    unsafe { entry(list, index) }.map_or(std::ptr::null(), |e| e.topic.as_ptr())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: per the contract.
+        unsafe { entry(list, index) }.map_or(std::ptr::null(), |e| e.topic.as_ptr())
+    })
 }
 
 /// The partition of entry `index` (0 if `list` is NULL or `index` is out of range).
@@ -110,8 +116,10 @@ pub unsafe extern "C" fn fluvio_consumer_offset_list_topic(list: *const fluvio_c
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_offset_list_partition(list: *const fluvio_consumer_offset_list, index: usize) -> u32 {
-    // SAFETY: per the contract.
-    unsafe { entry(list, index) }.map_or(0, |e| e.offset.partition)
+    ffi_guard_value(0, || {
+        // SAFETY: per the contract.
+        unsafe { entry(list, index) }.map_or(0, |e| e.offset.partition)
+    })
 }
 
 /// The offset of the last record the consumer of entry `index` committed:
@@ -122,8 +130,10 @@ pub unsafe extern "C" fn fluvio_consumer_offset_list_partition(list: *const fluv
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_offset_list_offset(list: *const fluvio_consumer_offset_list, index: usize) -> i64 {
-    // SAFETY: per the contract.
-    unsafe { entry(list, index) }.map_or(-1, |e| e.offset.offset)
+    ffi_guard_value(-1, || {
+        // SAFETY: per the contract.
+        unsafe { entry(list, index) }.map_or(-1, |e| e.offset.offset)
+    })
 }
 
 /// When entry `index` was last committed, in seconds since the Unix epoch
@@ -133,8 +143,10 @@ pub unsafe extern "C" fn fluvio_consumer_offset_list_offset(list: *const fluvio_
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_offset_list_modified_time(list: *const fluvio_consumer_offset_list, index: usize) -> u64 {
-    // SAFETY: per the contract.
-    unsafe { entry(list, index) }.map_or(0, |e| e.offset.modified_time)
+    ffi_guard_value(0, || {
+        // SAFETY: per the contract.
+        unsafe { entry(list, index) }.map_or(0, |e| e.offset.modified_time)
+    })
 }
 
 /// Frees a list. NULL is a no-op.
@@ -143,10 +155,12 @@ pub unsafe extern "C" fn fluvio_consumer_offset_list_modified_time(list: *const 
 /// `list` must be NULL or from `fluvio_consumer_offset_list`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_offset_list_free(list: *mut fluvio_consumer_offset_list) {
-    if !list.is_null() {
-        // SAFETY: a pointer from fluvio_consumer_offset_list, given back once.
-        drop(unsafe { Box::from_raw(list) });
-    }
+    ffi_guard_value((), || {
+        if !list.is_null() {
+            // SAFETY: a pointer from fluvio_consumer_offset_list, given back once.
+            drop(unsafe { Box::from_raw(list) });
+        }
+    });
 }
 
 /// Deletes the offset stored for `consumer_id` in `topic`'s `partition`: a

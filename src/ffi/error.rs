@@ -130,12 +130,22 @@ pub(crate) fn set_last_error(err: &FfiError) {
 /// becomes a status plus this thread's last-error message. Nothing unwinds
 /// into C.
 pub(crate) fn ffi_guard(body: impl FnOnce() -> Result<(), FfiError>) -> fluvio_status {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => fluvio_status::FLUVIO_OK,
-        Ok(Err(err)) => {
+    ffi_guard_value(fluvio_status::FLUVIO_ERR_PANIC, || match body() {
+        Ok(()) => fluvio_status::FLUVIO_OK,
+        Err(err) => {
             set_last_error(&err);
             err.status
         }
+    })
+}
+
+/// Runs the body of an exported function that returns a value rather than
+/// a status (an accessor, a constructor, a free): a caught panic is logged,
+/// becomes this thread's last error (FLUVIO_ERR_PANIC), and the function
+/// returns `on_panic`. Nothing unwinds into C.
+pub(crate) fn ffi_guard_value<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(value) => value,
         Err(panic) => {
             let detail = panic
                 .downcast_ref::<&str>()
@@ -145,7 +155,7 @@ pub(crate) fn ffi_guard(body: impl FnOnce() -> Result<(), FfiError>) -> fluvio_s
             let message = format!("internal error (please report it): {detail}");
             crate::log!(Error, "ffi", "{message}");
             set_last_error(&FfiError::new(fluvio_status::FLUVIO_ERR_PANIC, message));
-            fluvio_status::FLUVIO_ERR_PANIC
+            on_panic
         }
     }
 }
@@ -158,7 +168,9 @@ pub(crate) fn ffi_guard(body: impl FnOnce() -> Result<(), FfiError>) -> fluvio_s
 /// NULL. Any thread may call this; each thread has its own message.
 #[no_mangle]
 pub extern "C" fn fluvio_last_error() -> *const c_char {
-    LAST_ERROR.with(|cell| cell.borrow().message.as_ptr())
+    ffi_guard_value(c"".as_ptr(), || {
+        LAST_ERROR.with(|cell| cell.borrow().message.as_ptr())
+    })
 }
 
 /// Returns the Fluvio error code behind the last failure on the calling
@@ -168,7 +180,9 @@ pub extern "C" fn fluvio_last_error() -> *const c_char {
 /// none. `fluvio_error_code_name` names it. Any thread may call this.
 #[no_mangle]
 pub extern "C" fn fluvio_last_error_code() -> i32 {
-    LAST_ERROR.with(|cell| i32::from(cell.borrow().code))
+    ffi_guard_value(0, || {
+        LAST_ERROR.with(|cell| i32::from(cell.borrow().code))
+    })
 }
 
 /// Returns true if the last failure on the calling thread is transient: the
@@ -176,7 +190,9 @@ pub extern "C" fn fluvio_last_error_code() -> i32 {
 /// moved or an SPU that is away). Any thread may call this.
 #[no_mangle]
 pub extern "C" fn fluvio_last_error_retriable() -> bool {
-    LAST_ERROR.with(|cell| cell.borrow().retriable)
+    ffi_guard_value(false, || {
+        LAST_ERROR.with(|cell| cell.borrow().retriable)
+    })
 }
 
 /// Returns the name of a Fluvio error code, as the official clients'
@@ -187,14 +203,16 @@ pub extern "C" fn fluvio_last_error_retriable() -> bool {
 /// The string is static: never free it. Any thread may call this.
 #[no_mangle]
 pub extern "C" fn fluvio_error_code_name(code: i32) -> *const c_char {
-    static NAMES: std::sync::OnceLock<Vec<(i16, CString)>> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| {
-        crate::protocol::ErrorCode::NAMES.iter().map(|(tag, name)| (*tag, CString::new(*name).unwrap_or_default())).collect()
-    });
-    i16::try_from(code)
-        .ok()
-        .and_then(|code| names.iter().find(|(tag, _)| *tag == code))
-        .map_or(std::ptr::null(), |(_, name)| name.as_ptr())
+    ffi_guard_value(std::ptr::null(), || {
+        static NAMES: std::sync::OnceLock<Vec<(i16, CString)>> = std::sync::OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            crate::protocol::ErrorCode::NAMES.iter().map(|(tag, name)| (*tag, CString::new(*name).unwrap_or_default())).collect()
+        });
+        i16::try_from(code)
+            .ok()
+            .and_then(|code| names.iter().find(|(tag, _)| *tag == code))
+            .map_or(std::ptr::null(), |(_, name)| name.as_ptr())
+    })
 }
 
 /// Returns the name of a status code (for example `"FLUVIO_ERR_TIMEOUT"`),
@@ -203,13 +221,15 @@ pub extern "C" fn fluvio_error_code_name(code: i32) -> *const c_char {
 /// The string is static: never free it. Any thread may call this.
 #[no_mangle]
 pub extern "C" fn fluvio_status_str(status: i32) -> *const c_char {
-    static NAMES: std::sync::OnceLock<Vec<CString>> = std::sync::OnceLock::new();
-    static UNKNOWN: &std::ffi::CStr = c"FLUVIO_UNKNOWN_STATUS";
-    let names = NAMES.get_or_init(|| fluvio_status::ALL.iter().map(|s| CString::new(s.name()).unwrap_or_default()).collect());
-    usize::try_from(status)
-        .ok()
-        .and_then(|i| names.get(i))
-        .map_or(UNKNOWN.as_ptr(), |name| name.as_ptr())
+    ffi_guard_value(c"FLUVIO_UNKNOWN_STATUS".as_ptr(), || {
+        static NAMES: std::sync::OnceLock<Vec<CString>> = std::sync::OnceLock::new();
+        static UNKNOWN: &std::ffi::CStr = c"FLUVIO_UNKNOWN_STATUS";
+        let names = NAMES.get_or_init(|| fluvio_status::ALL.iter().map(|s| CString::new(s.name()).unwrap_or_default()).collect());
+        usize::try_from(status)
+            .ok()
+            .and_then(|i| names.get(i))
+            .map_or(UNKNOWN.as_ptr(), |name| name.as_ptr())
+    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, CStr, CString};
 use std::path::PathBuf;
 
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
 use super::client_config::pem_arg;
 use super::util::c_str;
@@ -52,7 +52,9 @@ pub struct fluvio_local_cluster {
 /// `fluvio_local_config_free`.
 #[no_mangle]
 pub extern "C" fn fluvio_local_config_new() -> *mut fluvio_local_config {
-    Box::into_raw(Box::new(fluvio_local_config::default()))
+    ffi_guard_value(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(fluvio_local_config::default()))
+    })
 }
 
 /// Frees a configuration. NULL is a no-op.
@@ -61,10 +63,12 @@ pub extern "C" fn fluvio_local_config_new() -> *mut fluvio_local_config {
 /// `config` must come from `fluvio_local_config_new` and not be used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_local_config_free(config: *mut fluvio_local_config) {
-    if !config.is_null() {
-        // SAFETY: the caller passes a pointer from fluvio_local_config_new, once.
-        drop(unsafe { Box::from_raw(config) });
-    }
+    ffi_guard_value((), || {
+        if !config.is_null() {
+            // SAFETY: the caller passes a pointer from fluvio_local_config_new, once.
+            drop(unsafe { Box::from_raw(config) });
+        }
+    });
 }
 
 /// Sets the data directory (created if missing; kept on stop). The string
@@ -280,11 +284,13 @@ fn temp_data_dir() -> std::io::Result<PathBuf> {
 /// `cluster` must be NULL or a live cluster.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_local_cluster_endpoint(cluster: *const fluvio_local_cluster) -> *const c_char {
-    // SAFETY: NULL-checked; the caller guarantees it is live.
-    match unsafe { cluster.as_ref() } {
-        Some(cluster) => cluster.endpoint.as_ptr(),
-        None => std::ptr::null(),
-    }
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: NULL-checked; the caller guarantees it is live.
+        match unsafe { cluster.as_ref() } {
+            Some(cluster) => cluster.endpoint.as_ptr(),
+            None => std::ptr::null(),
+        }
+    })
 }
 
 /// Stops the cluster: closes every connection, syncs every log to disk and

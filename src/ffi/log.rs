@@ -7,7 +7,7 @@ use std::ffi::{c_char, c_void, CString};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::readiness::Readiness;
 use super::util::timeout;
 use crate::log::Level;
@@ -232,5 +232,7 @@ pub unsafe extern "C" fn fluvio_log_poll(timeout_ms: i32, served: *mut usize) ->
 /// valid for the life of the process. Returns -1 if it cannot be made.
 #[no_mangle]
 pub extern "C" fn fluvio_log_fd() -> i32 {
-    log_queue().map_or(-1, |log| log.readiness.fd())
+    ffi_guard_value(-1, || {
+        log_queue().map_or(-1, |log| log.readiness.fd())
+    })
 }

@@ -30,3 +30,27 @@ pub use producer::*;
 pub use smartmodule::*;
 pub use smartmodule_admin::*;
 pub use version::*;
+
+/// What the header promises about threads, checked by the compiler: a
+/// handle "any thread may use" is `Send + Sync`; one used "from one thread
+/// at a time" (settings, a stream) is `Send`, so it may move between threads.
+const _: () = {
+    const fn any_thread<T: Send + Sync>() {}
+    const fn one_thread_at_a_time<T: Send>() {}
+    any_thread::<fluvio_client>();
+    any_thread::<fluvio_topic_list>();
+    any_thread::<fluvio_consumer>();
+    any_thread::<fluvio_record>();
+    any_thread::<fluvio_consumer_offset_list>();
+    any_thread::<fluvio_local_cluster>();
+    any_thread::<fluvio_producer>();
+    any_thread::<fluvio_delivery>();
+    any_thread::<fluvio_smartmodule_list>();
+    one_thread_at_a_time::<fluvio_client_config>();
+    one_thread_at_a_time::<fluvio_consumer_config>();
+    one_thread_at_a_time::<fluvio_stream>();
+    one_thread_at_a_time::<fluvio_local_config>();
+    one_thread_at_a_time::<fluvio_producer_config>();
+    one_thread_at_a_time::<fluvio_smartmodule>();
+    one_thread_at_a_time::<fluvio_smartmodule_package>();
+};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::client::fluvio_client;
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::log::serve_logs;
 use super::readiness::Readiness;
 use super::runtime::block_on;
@@ -202,7 +202,9 @@ impl Partitioner for CPartitioner {
 /// Returns NULL only if memory is exhausted.
 #[no_mangle]
 pub extern "C" fn fluvio_producer_config_new() -> *mut fluvio_producer_config {
-    Box::into_raw(Box::new(fluvio_producer_config { config: ProducerConfig::default(), reports: None }))
+    ffi_guard_value(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(fluvio_producer_config { config: ProducerConfig::default(), reports: None }))
+    })
 }
 
 /// Frees producer settings. NULL is a no-op. Producers created with them are
@@ -212,10 +214,12 @@ pub extern "C" fn fluvio_producer_config_new() -> *mut fluvio_producer_config {
 /// `config` must be NULL or from `fluvio_producer_config_new`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_producer_config_free(config: *mut fluvio_producer_config) {
-    if !config.is_null() {
-        // SAFETY: a pointer from fluvio_producer_config_new, given back once.
-        drop(unsafe { Box::from_raw(config) });
-    }
+    ffi_guard_value((), || {
+        if !config.is_null() {
+            // SAFETY: a pointer from fluvio_producer_config_new, given back once.
+            drop(unsafe { Box::from_raw(config) });
+        }
+    });
 }
 
 /// Runs `f` on a configuration argument that must not be NULL.
@@ -803,8 +807,10 @@ pub unsafe extern "C" fn fluvio_producer_poll(producer: *mut fluvio_producer, ti
 /// `producer` must be NULL or a live producer.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_producer_fd(producer: *const fluvio_producer) -> i32 {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { producer.as_ref() }.and_then(|p| p.events.as_ref()).map_or(-1, |(_, readiness)| readiness.fd())
+    ffi_guard_value(-1, || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { producer.as_ref() }.and_then(|p| p.events.as_ref()).map_or(-1, |(_, readiness)| readiness.fd())
+    })
 }
 
 /// Flushes (at most `FLUVIO_FLUSH_TIMEOUT_MS`), stops the producer, serves
@@ -871,8 +877,10 @@ pub unsafe extern "C" fn fluvio_delivery_wait(
 /// used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_delivery_free(delivery: *mut fluvio_delivery) {
-    if !delivery.is_null() {
-        // SAFETY: a pointer from fluvio_producer_send_with_delivery, given back once.
-        drop(unsafe { Box::from_raw(delivery) });
-    }
+    ffi_guard_value((), || {
+        if !delivery.is_null() {
+            // SAFETY: a pointer from fluvio_producer_send_with_delivery, given back once.
+            drop(unsafe { Box::from_raw(delivery) });
+        }
+    });
 }

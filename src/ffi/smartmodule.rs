@@ -8,7 +8,7 @@ use std::ffi::c_char;
 use std::time::Duration;
 
 use super::consumer::fluvio_consumer_config;
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::producer::fluvio_producer_config;
 use super::util::{bytes, c_str, handle, with_config_object, write_out};
 use crate::protocol::spu::{
@@ -167,10 +167,12 @@ pub(crate) fn read_wasm_file(path: &str) -> Result<Vec<u8>, FfiError> {
 /// `sm` must be NULL or from a `fluvio_smartmodule_*` constructor, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_free(sm: *mut fluvio_smartmodule) {
-    if !sm.is_null() {
-        // SAFETY: a pointer from a constructor, given back once.
-        drop(unsafe { Box::from_raw(sm) });
-    }
+    ffi_guard_value((), || {
+        if !sm.is_null() {
+            // SAFETY: a pointer from a constructor, given back once.
+            drop(unsafe { Box::from_raw(sm) });
+        }
+    });
 }
 
 /// Sets the kind (default FLUVIO_SMARTMODULE_KIND_AUTO: the module says).

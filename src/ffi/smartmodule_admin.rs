@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::ffi::{c_char, CString};
 
 use super::client::fluvio_client;
-use super::error::{ffi_guard, fluvio_status, FfiError};
+use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
 use super::smartmodule::read_wasm_file;
 use super::util::{bytes, c_str, handle, with_config_object, write_out};
@@ -139,10 +139,12 @@ pub unsafe extern "C" fn fluvio_smartmodule_package_new(
 /// `package` must be NULL or from `fluvio_smartmodule_package_new`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_package_free(package: *mut fluvio_smartmodule_package) {
-    if !package.is_null() {
-        // SAFETY: a pointer from fluvio_smartmodule_package_new, given back once.
-        drop(unsafe { Box::from_raw(package) });
-    }
+    ffi_guard_value((), || {
+        if !package.is_null() {
+            // SAFETY: a pointer from fluvio_smartmodule_package_new, given back once.
+            drop(unsafe { Box::from_raw(package) });
+        }
+    });
 }
 
 /// Sets the package's descriptive fields (each copied; NULL leaves it
@@ -334,8 +336,10 @@ pub unsafe extern "C" fn fluvio_smartmodule_list(client: *mut fluvio_client, out
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_list_count(list: *const fluvio_smartmodule_list) -> usize {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.map_or(0, |l| l.modules.len())
+    ffi_guard_value(0, || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }.map_or(0, |l| l.modules.len())
+    })
 }
 
 /// The key the `index`-th SmartModule is stored under, or NULL if `index`
@@ -346,8 +350,10 @@ pub unsafe extern "C" fn fluvio_smartmodule_list_count(list: *const fluvio_smart
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_list_name(list: *const fluvio_smartmodule_list, index: usize) -> *const c_char {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(std::ptr::null(), |m| m.name.as_ptr())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(std::ptr::null(), |m| m.name.as_ptr())
+    })
 }
 
 /// A field of the `index`-th SmartModule's package metadata (what
@@ -365,13 +371,15 @@ pub unsafe extern "C" fn fluvio_smartmodule_list_package(
     index: usize,
     field: fluvio_smartmodule_package_field,
 ) -> *const c_char {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }
-        .and_then(|l| l.modules.get(index))
-        .and_then(|m| m.package.as_ref())
-        .and_then(|fields| fields.get(field as usize))
-        .and_then(Option::as_ref)
-        .map_or(std::ptr::null(), |text| text.as_ptr())
+    ffi_guard_value(std::ptr::null(), || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }
+            .and_then(|l| l.modules.get(index))
+            .and_then(|m| m.package.as_ref())
+            .and_then(|fields| fields.get(field as usize))
+            .and_then(Option::as_ref)
+            .map_or(std::ptr::null(), |text| text.as_ptr())
+    })
 }
 
 /// Bytes of the `index`-th SmartModule's gzip-compressed wasm as the SC
@@ -381,8 +389,10 @@ pub unsafe extern "C" fn fluvio_smartmodule_list_package(
 /// `list` must be NULL or a live list.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_list_wasm_len(list: *const fluvio_smartmodule_list, index: usize) -> u64 {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(0, |m| m.wasm_len)
+    ffi_guard_value(0, || {
+        // SAFETY: NULL-checked; live per the contract.
+        unsafe { list.as_ref() }.and_then(|l| l.modules.get(index)).map_or(0, |m| m.wasm_len)
+    })
 }
 
 /// Frees a SmartModule list. NULL is a no-op.
@@ -391,8 +401,10 @@ pub unsafe extern "C" fn fluvio_smartmodule_list_wasm_len(list: *const fluvio_sm
 /// `list` must be NULL or from `fluvio_smartmodule_list`, and not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_smartmodule_list_free(list: *mut fluvio_smartmodule_list) {
-    if !list.is_null() {
-        // SAFETY: a pointer from fluvio_smartmodule_list, given back once.
-        drop(unsafe { Box::from_raw(list) });
-    }
+    ffi_guard_value((), || {
+        if !list.is_null() {
+            // SAFETY: a pointer from fluvio_smartmodule_list, given back once.
+            drop(unsafe { Box::from_raw(list) });
+        }
+    });
 }

@@ -441,18 +441,12 @@ mod engine {
     /// Polls a future that is ready at once (the look-back reader answers
     /// synchronously); the chain's `look_back` awaits nothing else.
     fn block_on_ready<F: std::future::Future>(future: F) -> F::Output {
-        use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
-        fn noop_raw() -> RawWaker {
-            fn clone(_: *const ()) -> RawWaker {
-                noop_raw()
-            }
-            fn noop(_: *const ()) {}
-            static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);
-            RawWaker::new(std::ptr::null(), &VTABLE)
+        use std::task::{Context, Poll, Wake, Waker};
+        struct Noop;
+        impl Wake for Noop {
+            fn wake(self: std::sync::Arc<Self>) {}
         }
-        // SAFETY: the vtable's functions do nothing and never touch the
-        // (null) data pointer, which is all RawWaker's contract asks.
-        let waker = unsafe { Waker::from_raw(noop_raw()) };
+        let waker = Waker::from(std::sync::Arc::new(Noop));
         let mut context = Context::from_waker(&waker);
         let mut future = std::pin::pin!(future);
         loop {
