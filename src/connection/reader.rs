@@ -10,8 +10,13 @@ use tokio::time::Instant;
 use super::{FrameLimits, ReadHalf};
 use crate::protocol::frame::split_frame;
 
-/// How much room each read asks for.
+/// How much room a read asks for when the buffer runs out of it.
 const READ_CHUNK: usize = 64 * 1024;
+/// Below this much spare room the buffer grows before the next read. The
+/// frames split off share its allocation, so growing it allocates anew:
+/// doing so only when little room is left keeps that to about one
+/// allocation per `READ_CHUNK` read, not one per frame.
+const MIN_READ_ROOM: usize = 4 * 1024;
 
 /// Why a connection's read side ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +76,16 @@ impl FrameReader {
                 Err(e) => return Err(ReadEnd::Malformed(e.to_string())),
             }
             let mid_frame = !self.buf.is_empty();
-            self.buf.reserve(READ_CHUNK);
+            // Room for the rest of a frame whose length is known (checked
+            // against the limit above), else for a chunk when little is left.
+            let wanted = match self.buf.get(..4) {
+                Some(prefix) => (i32::from_be_bytes(prefix.try_into().expect("4 bytes")) as usize + 4).saturating_sub(self.buf.len()),
+                None => 0,
+            };
+            let room = self.buf.capacity() - self.buf.len();
+            if room < wanted.max(MIN_READ_ROOM) {
+                self.buf.reserve(wanted.max(READ_CHUNK));
+            }
             let read = self.read.read_buf(&mut self.buf);
             let n = if mid_frame {
                 // The rest of a started frame must arrive by this deadline,
