@@ -588,9 +588,14 @@ impl Shared {
     /// partition still queues fails (batches the task held failed as it
     /// unwound).
     fn panicked(&self, partition: u32, why: String) {
-        lock(&self.panicked).get_or_insert(why.clone());
+        {
+            let mut panicked = lock(&self.panicked);
+            panicked.get_or_insert(why.clone());
+            // Closed under the same lock: whoever sees the panic (a flush
+            // that returns with it) also sees sends refused.
+            self.closed.store(true, Ordering::Release);
+        }
         self.fail_queued(partition, &ClientError::Panic(why));
-        self.closed.store(true, Ordering::Release);
         if let Some(reports) = &self.reports {
             // A poll waiting without limit returns, to see the panic.
             reports.close();
