@@ -308,17 +308,13 @@ async fn handshake(addr: &str, client_id: &str, reader: &mut FrameReader, sender
     };
     let version = ApiVersionsRequest::DEFAULT_API_VERSION;
     let io_error = |doing: &str, detail: &str| ClientError::Connection(format!("{doing} {addr}: {detail}{}", tls_hint(detail)));
-    let Some(slot) = sender.reserve().await else {
-        return Err(io_error("writing to", sender.writer().failure().unwrap_or("the connection closed")));
-    };
+    let Some(slot) = sender.reserve().await else { return Err(io_error("writing to", sender.writer().end_reason())) };
     slot.send_request(&RequestHeader::new(ApiVersionsRequest::API_KEY, version, 1, client_id), &request);
     let frame = tokio::select! {
         frame = reader.next_frame() => frame,
         // A write that fails leaves the read waiting for an answer that
         // cannot come.
-        _ = sender.writer().ended() => {
-            return Err(io_error("writing to", sender.writer().failure().unwrap_or("the connection closed")));
-        }
+        _ = sender.writer().ended() => return Err(io_error("writing to", sender.writer().end_reason())),
     };
     match frame {
         Ok(frame) => {
@@ -352,14 +348,16 @@ async fn read_frames(
     on_close: Arc<tokio::sync::Notify>,
     close_requested: Arc<tokio::sync::Notify>,
 ) {
+    // Made once, not per frame: each registers a waiter when first polled.
+    let close = close_requested.notified();
+    let writer_ended = writer.ended();
+    tokio::pin!(close, writer_ended);
     let error = loop {
         // next_frame is cancel-safe: nothing read is lost when another branch wins.
         let frame = tokio::select! {
             frame = reader.next_frame() => frame,
-            _ = close_requested.notified() => break stopped_answering(&addr),
-            _ = writer.ended() => {
-                break ClientError::Connection(format!("writing to {addr}: {}", writer.failure().unwrap_or("the connection closed")));
-            }
+            _ = &mut close => break stopped_answering(&addr),
+            _ = &mut writer_ended => break ClientError::Connection(format!("writing to {addr}: {}", writer.end_reason())),
         };
         let frame = match frame {
             Ok(frame) => frame,

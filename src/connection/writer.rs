@@ -70,6 +70,12 @@ impl WriterHandle {
         self.0.failure.get().map(String::as_str)
     }
 
+    /// Why the writer stopped, for an error message: its write failure, or
+    /// that the connection closed.
+    pub fn end_reason(&self) -> &str {
+        self.failure().unwrap_or("the connection closed")
+    }
+
     /// Resolves once the writer has stopped.
     pub async fn ended(&self) {
         let ended = self.0.ended.notified();
