@@ -139,13 +139,21 @@ async fn a_poll_waiting_without_limit_does_not_block_another_threads_poll() {
     let producer = Arc::new(Producer::new(&client, "idle-poll", config).await.unwrap());
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (waiting, stopping) = (producer.clone(), stop.clone());
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
     let waiter = std::thread::spawn(move || {
+        started_tx.send(()).unwrap();
+        // Serves at least once: a thread that starts late still waits for
+        // the report, rather than seeing `stop` first and serving none.
         let mut served = 0;
-        while !stopping.load(std::sync::atomic::Ordering::SeqCst) {
+        loop {
             served += waiting.serve_reports(Duration::MAX, |_| {});
+            if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                return served;
+            }
         }
-        served
     });
+    // The waiter is running (and about to wait) before the other thread polls.
+    tokio::task::block_in_place(|| started_rx.recv_timeout(WAIT)).unwrap();
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     let polling = producer.clone();
     std::thread::spawn(move || {
