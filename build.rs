@@ -1,10 +1,12 @@
 //! Generates the C header from `src/ffi/` with cbindgen.
 //!
 //! Only `src/ffi/` is parsed, so nothing outside the C API leaks into the
-//! header. The header is always written to `$OUT_DIR/fluvio.h`; `tests/header.rs`
-//! fails when the committed `include/fluvio.h` differs from it. Outside CI
-//! (`CI` unset) the build also refreshes `include/fluvio.h`, so a developer
-//! only has to commit it.
+//! header. `build/header.rs` lays cbindgen's declarations out in sections as
+//! `fluvio.h` (the client API) and `fluvio_testing.h` (the embedded
+//! cluster's fault-injection aids, test-only). Both are always written to
+//! `$OUT_DIR`; `tests/header.rs` fails when the committed copies in
+//! `include/` differ. Outside CI (`CI` unset) the build also refreshes
+//! `include/`, so a developer only has to commit them.
 //!
 //! It also gives the shared library its soname (`libfluvio.so.MAJOR`) and
 //! limits its exports to the C API (`packaging/fluvio.map`), see
@@ -12,9 +14,14 @@
 
 use std::path::PathBuf;
 
+#[path = "build/header.rs"]
+mod header;
+
 fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=build/header.rs");
+    println!("cargo:rerun-if-changed=c-examples/quickstart.c");
     println!("cargo:rerun-if-env-changed=CI");
     link_shared_library();
 
@@ -27,15 +34,19 @@ fn main() {
         .generate()
         .expect("generate include/fluvio.h");
 
-    let generated = out_dir.join("fluvio.h");
-    bindings.write_to_file(&generated);
+    let mut raw = Vec::new();
+    bindings.write(&mut raw);
+    let raw = String::from_utf8(raw).expect("cbindgen writes UTF-8");
+    let headers = header::assemble(&raw, &crate_dir);
 
-    if std::env::var_os("CI").is_none() {
-        let committed = crate_dir.join("include").join("fluvio.h");
-        let fresh = std::fs::read(&generated).expect("read generated header");
-        if std::fs::read(&committed).ok().as_deref() != Some(fresh.as_slice()) {
-            std::fs::create_dir_all(committed.parent().expect("include dir")).expect("create include/");
-            std::fs::write(&committed, fresh).expect("write include/fluvio.h");
+    for (name, text) in [("fluvio.h", &headers.client), ("fluvio_testing.h", &headers.testing)] {
+        std::fs::write(out_dir.join(name), text).unwrap_or_else(|e| panic!("write $OUT_DIR/{name}: {e}"));
+        if std::env::var_os("CI").is_none() {
+            let committed = crate_dir.join("include").join(name);
+            if std::fs::read(&committed).ok().as_deref() != Some(text.as_bytes()) {
+                std::fs::create_dir_all(committed.parent().expect("include dir")).expect("create include/");
+                std::fs::write(&committed, text).unwrap_or_else(|e| panic!("write include/{name}: {e}"));
+            }
         }
     }
 }

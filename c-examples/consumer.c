@@ -20,7 +20,7 @@ int main(int argc, char **argv) {
     if (status != FLUVIO_OK) return fail("connect", status);
 
     struct fluvio_consumer *consumer = NULL;
-    status = fluvio_consumer(client, topic, FLUVIO_ALL_PARTITIONS, &consumer);
+    status = fluvio_consumer_new(client, topic, FLUVIO_ALL_PARTITIONS, &consumer);
     if (status != FLUVIO_OK) {
         fluvio_client_free(client);
         return fail("consumer", status);

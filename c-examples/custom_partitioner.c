@@ -44,7 +44,7 @@ int main(int argc, char **argv) {
     fluvio_producer_config_set_partitioner(config, digits_first, &calls);
     fluvio_producer_config_set_linger_ms(config, 0);
     struct fluvio_producer *producer = NULL;
-    status = fluvio_topic_producer(client, topic, config, &producer);
+    status = fluvio_producer_new(client, topic, config, &producer);
     fluvio_producer_config_free(config);
     if (status != FLUVIO_OK) {
         fluvio_client_free(client);
@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < N && status == FLUVIO_OK; i++) {
         status = fluvio_producer_send_with_delivery(producer, NULL, 0, values[i], strlen(values[i]), &deliveries[i]);
     }
-    if (status == FLUVIO_OK) status = fluvio_flush(producer);
+    if (status == FLUVIO_OK) status = fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS);
     for (int i = 0; i < N && status == FLUVIO_OK; i++) {
         uint32_t partition;
         int64_t offset;

@@ -44,7 +44,7 @@ int main(int argc, char **argv) {
         return fail("compression", status);
     }
     struct fluvio_producer *producer = NULL;
-    status = fluvio_topic_producer(client, topic, config, &producer);
+    status = fluvio_producer_new(client, topic, config, &producer);
     fluvio_producer_config_free(config); /* the producer keeps a copy */
     if (status != FLUVIO_OK) {
         fluvio_client_free(client);
@@ -67,7 +67,7 @@ int main(int argc, char **argv) {
         status = fluvio_producer_send_with_delivery(producer, NULL, 0, last, strlen(last), &delivery);
     }
     /* send() only queues; flush() waits until the cluster acknowledged all. */
-    if (status == FLUVIO_OK) status = fluvio_flush(producer);
+    if (status == FLUVIO_OK) status = fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS);
     if (status == FLUVIO_OK) {
         uint32_t partition = 0;
         int64_t offset = 0;

@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
     fluvio_consumer_config_set_continuous(config, false);
 
     struct fluvio_consumer *consumer = NULL;
-    status = fluvio_consumer_with_config(client, topic, config, &consumer);
+    status = fluvio_consumer_new_with_config(client, topic, config, &consumer);
     fluvio_consumer_config_free(config);
     if (status != FLUVIO_OK) {
         fluvio_client_free(client);

@@ -23,7 +23,7 @@ static int read_through(struct fluvio_client *client, const char *topic, const s
     fluvio_consumer_config_set_continuous(config, false); /* stop at the end */
     fluvio_status status = fluvio_consumer_config_add_smartmodule(config, sm);
     struct fluvio_consumer *consumer = NULL;
-    if (status == FLUVIO_OK) status = fluvio_consumer_with_config(client, topic, config, &consumer);
+    if (status == FLUVIO_OK) status = fluvio_consumer_new_with_config(client, topic, config, &consumer);
     fluvio_consumer_config_free(config);
     if (status != FLUVIO_OK) return -fail("consumer", status);
     struct fluvio_stream *stream = NULL;
@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
     if (status != FLUVIO_OK && status != FLUVIO_ERR_TOPIC_EXISTS) return fail("create topic", status);
 
     struct fluvio_producer *producer = NULL;
-    status = fluvio_topic_producer(client, topic, NULL, &producer);
+    status = fluvio_producer_new(client, topic, NULL, &producer);
     if (status != FLUVIO_OK) return fail("producer", status);
     for (int i = 0; i < 20; i++) {
         char value[16];
@@ -65,7 +65,7 @@ int main(int argc, char **argv) {
         status = fluvio_producer_send(producer, NULL, 0, value, strlen(value));
         if (status != FLUVIO_OK) return fail("send", status);
     }
-    status = fluvio_flush(producer);
+    status = fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS);
     fluvio_producer_free(producer);
     if (status != FLUVIO_OK) return fail("flush", status);
 

@@ -16,12 +16,21 @@ fn build(name: &str) -> PathBuf {
 
 /// Compiles `tests/c/{program}.c` into a fresh directory; returns the directory.
 fn build_program(program: &str, name: &str) -> PathBuf {
+    build_program_with(program, name, &[]).0
+}
+
+/// As `build_program`, with extra compiler flags; also returns the
+/// compiler's diagnostics.
+fn build_program_with(program: &str, name: &str, flags: &[&str]) -> (PathBuf, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let lib = support::library_dir().join("libfluvio.a");
     let build_dir = std::env::temp_dir().join(format!("fluvio-c-{program}-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&build_dir).unwrap();
     let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
         .args(["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O1", "-g"])
+        .args(flags)
+        // Diagnostics in ASCII quotes, whatever the locale.
+        .env("LC_ALL", "C")
         .arg("-I")
         .arg(root.join("include"))
         .arg("-o")
@@ -38,7 +47,7 @@ fn build_program(program: &str, name: &str) -> PathBuf {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    build_dir
+    (build_dir, String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// Runs `command` with its output in files of `dir`, killing it after
@@ -86,6 +95,29 @@ fn assert_program_passed(program: &str, what: &str, (status, stdout, stderr): &(
         Some(status) => assert!(status.success(), "{what} failed ({status}):\n{stdout}\n{stderr}"),
     }
     assert!(stdout.contains(&format!("{program}: all ")) && stdout.contains(" checks passed"), "{what}:\n{stdout}\n{stderr}");
+}
+
+/// The old names of renamed functions still compile (each with a warning
+/// that names its replacement), link and work.
+#[test]
+fn deprecated_names_warn_and_still_work() {
+    let (dir, diagnostics) = build_program_with("deprecated_names", "run", &["-Wno-error=deprecated-declarations"]);
+    for (old, new) in [
+        ("fluvio_topic_producer", "use fluvio_producer_new"),
+        ("fluvio_flush", "use fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS)"),
+        ("fluvio_flush_timeout", "use fluvio_producer_flush"),
+        ("fluvio_consumer", "use fluvio_consumer_new"),
+        ("fluvio_consumer_with_config", "use fluvio_consumer_new_with_config"),
+    ] {
+        assert!(
+            diagnostics.contains(&format!("'{old}' is deprecated: {new}")),
+            "no deprecation warning for {old}:\n{diagnostics}"
+        );
+    }
+    let limit = Duration::from_secs(60);
+    let result = run(Command::new(dir.join("deprecated_names")), &dir, limit);
+    assert_program_passed("deprecated_names", "deprecated_names", &result, limit);
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -30,8 +30,10 @@ fn build_examples(name: &str) -> PathBuf {
 
 /// Each example with its arguments, in the order the demo runs them.
 /// `@BUILD` stands for the build directory.
-const EXAMPLES: [(&str, &[&str]); 9] = [
+const EXAMPLES: [(&str, &[&str]); 10] = [
     ("version", &[]),
+    // The header's complete example: its own embedded cluster.
+    ("quickstart", &[]),
     ("local_cluster", &[]),
     ("producer", &["greetings", "25"]),
     ("consumer", &["greetings"]),
@@ -141,6 +143,7 @@ fn c_examples_build_and_run() {
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains(&format!("libfluvio {}", env!("CARGO_PKG_VERSION"))), "{stdout}");
     assert!(stdout.contains("status 0 is FLUVIO_OK"), "{stdout}");
+    assert!(stdout.contains("offset 0: one\noffset 1: two\noffset 2: three\n"), "quickstart:\n{stdout}");
     assert!(stdout.contains("local cluster serving on 127.0.0.1:"), "{stdout}");
     assert!(stdout.contains("start with a NULL out-pointer: FLUVIO_ERR_INVALID_ARGUMENT (out is NULL)"), "{stdout}");
     assert!(stdout.contains("local cluster stopped"), "{stdout}");

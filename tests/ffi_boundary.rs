@@ -10,14 +10,13 @@ const GUARDS: [&str; 7] =
     ["ffi_guard(", "ffi_guard_value(", "with_config_object(", "with_config(", "with_client_config(", "with_consumer_config(", "with_cluster("];
 
 /// Exported functions without a guard of their own, and why none is needed.
-const EXEMPT: [(&str, &str); 7] = [
+const EXEMPT: [(&str, &str); 6] = [
     ("fluvio_offset_beginning", "builds a plain struct from constants"),
     ("fluvio_offset_end", "builds a plain struct from constants"),
     ("fluvio_offset_absolute", "builds a plain struct from its argument"),
     ("fluvio_offset_from_beginning", "builds a plain struct from its argument"),
     ("fluvio_offset_from_end", "builds a plain struct from its argument"),
     ("fluvio_version", "returns a static string"),
-    ("fluvio_flush", "only calls fluvio_flush_timeout, which is guarded"),
 ];
 
 /// (file, function, body) of every `#[no_mangle]` function in `dir`.

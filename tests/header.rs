@@ -1,5 +1,6 @@
-//! The committed `include/fluvio.h` must be exactly what cbindgen generates
-//! from `src/ffi/` now, and it must compile warning-free as C99 and as C++.
+//! The committed `include/fluvio.h` and `include/fluvio_testing.h` must be
+//! exactly what the build generates from `src/ffi/` now, and both must
+//! compile warning-free as C99 and as C++.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,20 +10,66 @@ fn committed_header() -> PathBuf {
 }
 
 #[test]
-fn committed_header_is_fresh() {
-    let fresh = std::fs::read_to_string(Path::new(env!("OUT_DIR")).join("fluvio.h")).expect("generated header");
-    let committed = std::fs::read_to_string(committed_header()).expect("include/fluvio.h");
-    assert!(
-        fresh == committed,
-        "include/fluvio.h is stale: run `cargo build` outside CI and commit the regenerated header"
-    );
+fn committed_headers_are_fresh() {
+    for name in ["fluvio.h", "fluvio_testing.h"] {
+        let fresh = std::fs::read_to_string(Path::new(env!("OUT_DIR")).join(name)).expect("generated header");
+        let committed = std::fs::read_to_string(committed_header().with_file_name(name)).expect("committed header");
+        assert!(fresh == committed, "include/{name} is stale: run `cargo build` outside CI and commit the regenerated header");
+    }
+}
+
+/// The manual's shape: sections in order, the complete example inside it,
+/// C wording, and the test aids only in the test-only header.
+#[test]
+fn header_reads_as_a_manual() {
+    let header = std::fs::read_to_string(committed_header()).unwrap();
+    let testing = std::fs::read_to_string(committed_header().with_file_name("fluvio_testing.h")).unwrap();
+    let mut at = 0;
+    for section in ["OVERVIEW", "CONVENTIONS", "Handles", "Errors", "Connecting", "Topic admin", "Producer", "Offsets", "Consumer and streams", "Records", "Embedded cluster", "Deprecated names"] {
+        let found = header[at..].find(section).unwrap_or_else(|| panic!("section {section} missing or out of order"));
+        at += found;
+    }
+    let example = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("c-examples/quickstart.c")).unwrap();
+    for line in example.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(header.contains(&format!("    {line}")), "the overview lacks quickstart.c's line {line:?}");
+    }
+    assert!(!header.contains("# Safety") && !testing.contains("# Safety"), "a Rust doc heading leaked into the header");
+    assert!(header.contains(" * Safety:"));
+    for aid in ["fluvio_local_cluster_stop_spu", "fluvio_local_cluster_fail_next_produces", "fluvio_local_cluster_set_produce_delay_ms"] {
+        assert!(!header.contains(aid) && testing.contains(&format!("{aid}(")), "{aid} belongs in fluvio_testing.h only");
+    }
+    assert!(testing.contains("TEST-ONLY") && testing.contains("#include \"fluvio.h\""));
+}
+
+/// Every time in a declaration is an `int32_t`: no `uint32_t`/`uint64_t`
+/// parameter ends in `_ms`, except the look-back age, which is no timeout.
+#[test]
+fn every_time_is_int32_milliseconds() {
+    for name in ["fluvio.h", "fluvio_testing.h"] {
+        let header = std::fs::read_to_string(committed_header().with_file_name(name)).unwrap();
+        let declarations: Vec<&str> = header.lines().filter(|l| !l.trim_start().starts_with('*') && !l.trim_start().starts_with("/*")).collect();
+        for line in declarations {
+            for word in line.split(|c: char| c == '(' || c == ',' || c == ')').map(str::trim) {
+                let is_parameter = !word.contains("fluvio_");
+                if is_parameter && word.ends_with("_ms") && !word.starts_with("int32_t ") && word != "uint64_t age_ms" {
+                    panic!("{name}: a time that is not int32_t milliseconds: {word:?} in {line:?}");
+                }
+            }
+        }
+    }
 }
 
 fn compile_header(compiler: &str, std: &str, source_ext: &str) {
+    for header in ["fluvio.h", "fluvio_testing.h"] {
+        compile_one_header(header, compiler, std, source_ext);
+    }
+}
+
+fn compile_one_header(header: &str, compiler: &str, std: &str, source_ext: &str) {
     let dir = std::env::temp_dir().join(format!("fluvio-header-{}-{std}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let source = dir.join(format!("include_only.{source_ext}"));
-    std::fs::write(&source, "#include \"fluvio.h\"\nint main(void) { return fluvio_version() == 0; }\n").unwrap();
+    std::fs::write(&source, format!("#include \"{header}\"\nint main(void) {{ return fluvio_version() == 0; }}\n")).unwrap();
     let include_dir = committed_header().parent().unwrap().to_path_buf();
     let output = Command::new(compiler)
         .args([&format!("-std={std}"), "-Wall", "-Wextra", "-pedantic", "-Werror", "-fsyntax-only", "-I"])

@@ -189,9 +189,14 @@ fn install_lays_out_a_versioned_stripped_library_exporting_only_the_c_api() {
     let strangers: Vec<&String> = exported.iter().filter(|s| !s.starts_with("fluvio_") && !is_wasmtime_hook(s)).collect();
     assert!(strangers.is_empty(), "exported besides fluvio_*: {strangers:?}");
     let exported: BTreeSet<String> = exported.into_iter().filter(|s| !is_wasmtime_hook(s)).collect();
+    let testing = std::fs::read_to_string(install.include().join("fluvio_testing.h")).unwrap();
+    assert_eq!(testing, std::fs::read_to_string(root().join("include/fluvio_testing.h")).unwrap(), "installed fluvio_testing.h differs");
     let declared = header_functions(&header);
     assert!(declared.contains("fluvio_connect") && declared.contains("fluvio_version"), "{declared:?}");
-    assert_eq!(exported, declared, "exported symbols vs functions declared in fluvio.h");
+    let test_aids = header_functions(&testing);
+    assert!(test_aids.contains("fluvio_local_cluster_stop_spu") && declared.is_disjoint(&test_aids), "{test_aids:?}");
+    let declared: BTreeSet<String> = declared.union(&test_aids).cloned().collect();
+    assert_eq!(exported, declared, "exported symbols vs functions declared in fluvio.h and fluvio_testing.h");
 
     // Version: the header's macros, the library's fluvio_version() and
     // pkg-config all say the Cargo package version.

@@ -45,10 +45,10 @@ int main(int argc, char **argv) {
         struct fluvio_consumer_config *config = fluvio_consumer_config_new();
         check("add smartmodule", fluvio_consumer_config_add_smartmodule(config, filter));
         fluvio_smartmodule_free(filter);
-        check("consumer", fluvio_consumer_with_config(client, topic, config, &consumer));
+        check("consumer", fluvio_consumer_new_with_config(client, topic, config, &consumer));
         fluvio_consumer_config_free(config);
     } else {
-        check("consumer", fluvio_consumer(client, topic, 0, &consumer));
+        check("consumer", fluvio_consumer_new(client, topic, 0, &consumer));
     }
 
     long long seen = 0, drains = 0;

@@ -36,10 +36,10 @@ int main(int argc, char **argv) {
     struct fluvio_producer_config *config = fluvio_producer_config_new();
     check("linger", fluvio_producer_config_set_linger_ms(config, 0));
     struct fluvio_producer *producer = NULL;
-    check("producer", fluvio_topic_producer(client, topic, config, &producer));
+    check("producer", fluvio_producer_new(client, topic, config, &producer));
     fluvio_producer_config_free(config);
     struct fluvio_consumer *consumer = NULL;
-    check("consumer", fluvio_consumer(client, topic, 0, &consumer));
+    check("consumer", fluvio_consumer_new(client, topic, 0, &consumer));
     struct fluvio_stream *stream = NULL;
     check("stream", fluvio_consumer_stream(consumer, fluvio_offset_end(), &stream));
 

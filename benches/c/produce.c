@@ -10,7 +10,7 @@
  * fluvio_producer_poll(producer, 0, NULL) every REPORT_POLL_EVERY sends (as
  * librdkafka programs call rd_kafka_poll), the rest by the flush; it checks
  * that reports come in send order, so it wants a one-partition topic. Timed
- * from the first send to the return of fluvio_flush (every record
+ * from the first send to the return of fluvio_producer_flush (every record
  * acknowledged). Prints elapsed_s (send + flush), send_s (the send calls
  * alone, with the polls), cpu_s (user + system over the same span),
  * poll_s and polled (mode=reports: the time inside the send loop's polls and
@@ -46,7 +46,7 @@ int main(int argc, char **argv) {
     fluvio_compression codec = codec_of(arg(argc, argv, "codec", "none"));
     const char *mode = arg(argc, argv, "mode", "send");
     size_t batch_records = (size_t)arg_int(argc, argv, "batch_records", "1024");
-    uint64_t linger_ms = (uint64_t)arg_int(argc, argv, "linger_ms", "10");
+    int32_t linger_ms = (int32_t)arg_int(argc, argv, "linger_ms", "10");
     size_t batch_bytes = (size_t)arg_int(argc, argv, "batch_bytes", "16384");
     int batch_mode = strcmp(mode, "batch") == 0;
     int reports_mode = strcmp(mode, "reports") == 0;
@@ -69,7 +69,7 @@ int main(int argc, char **argv) {
     size_t polled = 0;    /* reports they served */
     if (reports_mode) check("delivery report", fluvio_producer_config_set_delivery_report(config, count_report, &seen));
     struct fluvio_producer *producer = NULL;
-    check("producer", fluvio_topic_producer(client, topic, config, &producer));
+    check("producer", fluvio_producer_new(client, topic, config, &producer));
     fluvio_producer_config_free(config);
 
     struct fluvio_record_in *records = NULL;
@@ -107,7 +107,7 @@ int main(int argc, char **argv) {
         }
     }
     uint64_t sent = now_ns();
-    check("flush", fluvio_flush(producer));
+    check("flush", fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     uint64_t end = now_ns();
     double cpu = cpu_seconds() - cpu_start;
     if (reports_mode && (seen.delivered != count || seen.failed != 0 || seen.out_of_order != 0)) {

@@ -151,7 +151,7 @@ public:
     }
     // Waits until the cluster has every record, serving their reports.
     void flush() {
-        fluvio_status status = fluvio_flush(raw_.get());
+        fluvio_status status = fluvio_producer_flush(raw_.get(), FLUVIO_FLUSH_TIMEOUT_MS);
         rethrow_handler_exception();
         check(status, "flush");
     }
@@ -181,7 +181,7 @@ public:
     }
     producer topic_producer(const std::string &topic, const producer_config *config = nullptr) {
         fluvio_producer *out = nullptr;
-        check(fluvio_topic_producer(raw_.get(), topic.c_str(), config ? config->get() : nullptr, &out), "producer");
+        check(fluvio_producer_new(raw_.get(), topic.c_str(), config ? config->get() : nullptr, &out), "producer");
         return producer(out);
     }
     // A stream of one partition from `offset`. The consumer handle is only
@@ -189,7 +189,7 @@ public:
     stream partition_stream(const std::string &topic, int32_t partition, fluvio_offset offset) {
         // `struct`: the name fluvio_consumer alone is the function.
         struct fluvio_consumer *consumer_out = nullptr;
-        check(fluvio_consumer(raw_.get(), topic.c_str(), partition, &consumer_out), "consumer");
+        check(fluvio_consumer_new(raw_.get(), topic.c_str(), partition, &consumer_out), "consumer");
         handle<struct fluvio_consumer, fluvio_consumer_free> consumer(consumer_out);
         fluvio_stream *out = nullptr;
         check(fluvio_consumer_stream(consumer.get(), offset, &out), "stream");

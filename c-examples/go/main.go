@@ -164,7 +164,7 @@ func produce(client *C.struct_fluvio_client, topic *C.char, count int) error {
 		return err
 	}
 	var producer *C.struct_fluvio_producer
-	if err := check(C.fluvio_topic_producer(client, topic, config, &producer), "producer"); err != nil {
+	if err := check(C.fluvio_producer_new(client, topic, config, &producer), "producer"); err != nil {
 		return err
 	}
 	defer C.fluvio_producer_free(producer)
@@ -221,7 +221,7 @@ func produce(client *C.struct_fluvio_client, topic *C.char, count int) error {
 
 func consume(client *C.struct_fluvio_client, topic *C.char, count int) error {
 	var consumer *C.struct_fluvio_consumer
-	if err := check(C.fluvio_consumer(client, topic, 0, &consumer), "consumer"); err != nil {
+	if err := check(C.fluvio_consumer_new(client, topic, 0, &consumer), "consumer"); err != nil {
 		return err
 	}
 	defer C.fluvio_consumer_free(consumer)

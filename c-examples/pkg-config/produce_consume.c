@@ -28,7 +28,7 @@ static int produce(struct fluvio_client *client, const char *topic, int count) {
     if (status != FLUVIO_OK && status != FLUVIO_ERR_TOPIC_EXISTS) return fail("create topic", status);
 
     struct fluvio_producer *producer = NULL;
-    status = fluvio_topic_producer(client, topic, NULL, &producer);
+    status = fluvio_producer_new(client, topic, NULL, &producer);
     if (status != FLUVIO_OK) return fail("producer", status);
     for (int i = 0; i < count && status == FLUVIO_OK; i++) {
         char key[32], value[64];
@@ -37,7 +37,7 @@ static int produce(struct fluvio_client *client, const char *topic, int count) {
         status = fluvio_producer_send(producer, key, strlen(key), value, strlen(value));
     }
     /* send() only queues; flush() returns once the cluster has every record. */
-    if (status == FLUVIO_OK) status = fluvio_flush(producer);
+    if (status == FLUVIO_OK) status = fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS);
     fluvio_producer_free(producer);
     if (status != FLUVIO_OK) return fail("produce", status);
     printf("produced %d records to %s\n", count, topic);
@@ -46,7 +46,7 @@ static int produce(struct fluvio_client *client, const char *topic, int count) {
 
 static int consume(struct fluvio_client *client, const char *topic, int count) {
     struct fluvio_consumer *consumer = NULL;
-    fluvio_status status = fluvio_consumer(client, topic, 0, &consumer);
+    fluvio_status status = fluvio_consumer_new(client, topic, 0, &consumer);
     if (status != FLUVIO_OK) return fail("consumer", status);
     struct fluvio_stream *stream = NULL;
     status = fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &stream);

@@ -26,7 +26,7 @@ fn produce(client: *c.struct_fluvio_client, topic: [*:0]const u8, count: u32, ou
     if (status != c.FLUVIO_ERR_TOPIC_EXISTS) try check(status, "create topic");
 
     var producer: ?*c.struct_fluvio_producer = null;
-    try check(c.fluvio_topic_producer(client, topic, null, &producer), "producer");
+    try check(c.fluvio_producer_new(client, topic, null, &producer), "producer");
     defer c.fluvio_producer_free(producer);
     var key_buf: [32]u8 = undefined;
     var value_buf: [64]u8 = undefined;
@@ -36,13 +36,13 @@ fn produce(client: *c.struct_fluvio_client, topic: [*:0]const u8, count: u32, ou
         try check(c.fluvio_producer_send(producer, key.ptr, key.len, value.ptr, value.len), "send");
     }
     // send() only queues; flush() returns once the cluster has every record.
-    try check(c.fluvio_flush(producer), "flush");
+    try check(c.fluvio_producer_flush(producer, c.FLUVIO_FLUSH_TIMEOUT_MS), "flush");
     try out.print("produced {d} records to {s}\n", .{ count, topic });
 }
 
 fn consume(client: *c.struct_fluvio_client, topic: [*:0]const u8, count: u32, out: anytype) !void {
     var consumer: ?*c.struct_fluvio_consumer = null;
-    try check(c.fluvio_consumer(client, topic, 0, &consumer), "consumer");
+    try check(c.fluvio_consumer_new(client, topic, 0, &consumer), "consumer");
     defer c.fluvio_consumer_free(consumer);
     var stream: ?*c.struct_fluvio_stream = null;
     try check(c.fluvio_consumer_stream(consumer, c.fluvio_offset_beginning(), &stream), "stream");

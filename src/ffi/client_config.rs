@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::client::fluvio_client;
 use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
-use super::util::{c_str, write_out, with_config_object};
+use super::util::{c_str, limit_setting, write_out, with_config_object};
 use crate::client::{Client, ClientConfig, Pem, TlsPolicy, DEFAULT_ENDPOINT};
 
 /// Connection settings for `fluvio_connect_with_config`. Created by
@@ -151,12 +151,11 @@ pub unsafe extern "C" fn fluvio_client_config_set_client_id(config: *mut fluvio_
 
 /// Sets how long an admin request (topic create, delete and list; consumer
 /// offset list and delete) waits for the cluster's answer, in milliseconds
-/// (default 60000). A connection to the SC that leaves a request unanswered
-/// that long is closed and replaced, so later requests do not queue behind
-/// it.
+/// (default 60000; -1: without limit). A connection to the SC that leaves a
+/// request unanswered that long is closed and replaced, so later requests
+/// do not queue behind it.
 ///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL config or a timeout that
-/// is not positive.
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL config or a timeout of 0.
 ///
 /// # Safety
 /// `config` must be a live configuration.
@@ -165,10 +164,10 @@ pub unsafe extern "C" fn fluvio_client_config_set_request_timeout_ms(config: *mu
     // SAFETY: per the contract.
     unsafe {
         with_client_config(config, |c| {
-            if timeout_ms <= 0 {
-                return Err(FfiError::invalid(format!("request timeout must be positive, not {timeout_ms} ms")));
+            if timeout_ms == 0 {
+                return Err(FfiError::invalid("a request timeout of 0 ms would fail every request"));
             }
-            c.request_timeout = std::time::Duration::from_millis(timeout_ms as u64);
+            c.request_timeout = limit_setting(timeout_ms);
             Ok(())
         })
     }

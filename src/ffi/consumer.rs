@@ -1,37 +1,22 @@
-//! Consumers, offsets, record streams (with a readiness file descriptor),
-//! and the records they yield.
+//! Consumers and the record streams they open (with a readiness file
+//! descriptor for event loops).
 
 use std::ffi::c_char;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::client::fluvio_client;
+use super::offset::{fluvio_offset, to_offset};
+use super::record::fluvio_record;
 use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::readiness::Readiness;
 use super::runtime::block_on;
-use super::util::{c_str, handle, timeout, write_out, with_config_object};
+use super::util::{c_str, handle, limit_setting, timeout, write_out, with_config_object};
 use crate::client::{validate_consumer_id, Client, ClientError};
-use crate::consumer::{next_within, ConsumerRecord, OffsetStrategy, Offset, OnReady, RecordStream, StreamConfig};
+use crate::consumer::{next_within, OffsetStrategy, OnReady, RecordStream, StreamConfig};
 
-/// `fluvio_consumer`'s partition argument for "every partition of the topic".
+/// `fluvio_consumer_new`'s partition argument for "every partition of the topic".
 pub const FLUVIO_ALL_PARTITIONS: i32 = -1;
-
-/// What a `fluvio_offset` counts from.
-pub type fluvio_offset_kind = u32;
-/// `value` is an absolute offset.
-pub const FLUVIO_OFFSET_ABSOLUTE: fluvio_offset_kind = 0;
-/// `value` records after the first stored record.
-pub const FLUVIO_OFFSET_FROM_BEGINNING: fluvio_offset_kind = 1;
-/// `value` records before the end.
-pub const FLUVIO_OFFSET_FROM_END: fluvio_offset_kind = 2;
-
-/// Where a stream starts; build one with the `fluvio_offset_*` functions.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct fluvio_offset {
-    pub kind: fluvio_offset_kind,
-    pub value: i64,
-}
 
 /// How a named consumer's offsets are stored on the cluster.
 pub type fluvio_offset_strategy = u32;
@@ -47,7 +32,7 @@ pub const FLUVIO_OFFSET_STRATEGY_AUTO: fluvio_offset_strategy = 2;
 /// How long `fluvio_stream_free` waits for the automatic strategy's last flush.
 const CLOSE_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Consumer settings, for `fluvio_consumer_with_config`. Created by
+/// Consumer settings, for `fluvio_consumer_new_with_config`. Created by
 /// `fluvio_consumer_config_new`, freed by `fluvio_consumer_config_free`; one
 /// thread at a time may change it.
 pub struct fluvio_consumer_config {
@@ -62,8 +47,9 @@ impl fluvio_consumer_config {
     }
 }
 
-/// A consumer of one, several or every partition of a topic. Any thread may
-/// use it; it is freed by `fluvio_consumer_free` (streams opened from it
+/// A consumer of one, several or every partition of a topic, created by
+/// `fluvio_consumer_new` or `fluvio_consumer_new_with_config`. Any thread
+/// may use it; it is freed by `fluvio_consumer_free` (streams opened from it
 /// keep working).
 pub struct fluvio_consumer {
     client: Client,
@@ -82,56 +68,6 @@ pub struct fluvio_stream {
     readiness: Arc<Readiness>,
 }
 
-/// A consumed record, owned by the caller until `fluvio_record_free`. Any
-/// thread may read it.
-pub struct fluvio_record {
-    record: ConsumerRecord,
-    /// The value followed by a NUL byte.
-    value: Vec<u8>,
-}
-
-/// The first record still stored.
-#[no_mangle]
-pub extern "C" fn fluvio_offset_beginning() -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_BEGINNING, value: 0 }
-}
-
-/// The end: only records produced after the stream opens.
-#[no_mangle]
-pub extern "C" fn fluvio_offset_end() -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_END, value: 0 }
-}
-
-/// Offset `offset` (a negative one is refused by `fluvio_consumer_stream`;
-/// one past the end waits for it to be produced).
-#[no_mangle]
-pub extern "C" fn fluvio_offset_absolute(offset: i64) -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_ABSOLUTE, value: offset }
-}
-
-/// `n` records after the first one still stored.
-#[no_mangle]
-pub extern "C" fn fluvio_offset_from_beginning(n: u32) -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_BEGINNING, value: n.into() }
-}
-
-/// `n` records before the end: the last `n` records, then new ones.
-#[no_mangle]
-pub extern "C" fn fluvio_offset_from_end(n: u32) -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_END, value: n.into() }
-}
-
-fn to_offset(offset: fluvio_offset) -> Result<Offset, FfiError> {
-    let count = || u32::try_from(offset.value).map_err(|_| FfiError::invalid(format!("offset count {} is out of range", offset.value)));
-    match offset.kind {
-        FLUVIO_OFFSET_ABSOLUTE if offset.value < 0 => Err(FfiError::invalid(format!("offset {} is negative", offset.value))),
-        FLUVIO_OFFSET_ABSOLUTE => Ok(Offset::Absolute(offset.value)),
-        FLUVIO_OFFSET_FROM_BEGINNING => Ok(Offset::FromBeginning(count()?)),
-        FLUVIO_OFFSET_FROM_END => Ok(Offset::FromEnd(count()?)),
-        kind => Err(FfiError::invalid(format!("unknown offset kind {kind}"))),
-    }
-}
-
 /// Creates a consumer of `topic`'s `partition`, or of all its partitions
 /// with `FLUVIO_ALL_PARTITIONS`. On success `*out` owns the consumer.
 ///
@@ -143,7 +79,7 @@ fn to_offset(offset: fluvio_offset) -> Result<Offset, FfiError> {
 /// `client` must be a live client; `topic` a NUL-terminated string; `out`
 /// a valid pointer.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_consumer(
+pub unsafe extern "C" fn fluvio_consumer_new(
     client: *mut fluvio_client,
     topic: *const c_char,
     partition: i32,
@@ -293,14 +229,14 @@ pub unsafe extern "C" fn fluvio_consumer_config_set_offset_strategy(
 /// # Safety
 /// `config` must be a live configuration.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_consumer_config_set_offset_flush_ms(config: *mut fluvio_consumer_config, ms: u32) -> fluvio_status {
+pub unsafe extern "C" fn fluvio_consumer_config_set_offset_flush_ms(config: *mut fluvio_consumer_config, ms: i32) -> fluvio_status {
     // SAFETY: per the contract.
     unsafe {
         with_consumer_config(config, |c| {
-            if ms == 0 || ms > 3_600_000 {
+            if !(1..=3_600_000).contains(&ms) {
                 return Err(FfiError::invalid(format!("flush period of {ms} ms is not between 1 ms and one hour")));
             }
-            c.stream.offset_flush = Duration::from_millis(ms.into());
+            c.stream.offset_flush = Duration::from_millis(ms as u64);
             Ok(())
         })
     }
@@ -374,7 +310,7 @@ pub unsafe extern "C" fn fluvio_consumer_config_set_continuous(config: *mut fluv
 /// Sets how long a partition's stream keeps re-opening after a failure it
 /// can recover from (the connection dropped, the SPU is away, the leader
 /// moved) before `fluvio_stream_next` reports the error (default 60000 ms;
-/// 0: the first such error ends the stream). It resumes at the first record
+/// 0: the first such error ends the stream; -1: keep re-opening). It resumes at the first record
 /// not handed out yet: no gap, no repeat. Meanwhile `fluvio_stream_next`
 /// returns FLUVIO_ERR_TIMEOUT when its own timeout passes.
 ///
@@ -383,11 +319,11 @@ pub unsafe extern "C" fn fluvio_consumer_config_set_continuous(config: *mut fluv
 /// # Safety
 /// `config` must be a live configuration.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_consumer_config_set_reconnect_timeout_ms(config: *mut fluvio_consumer_config, ms: u32) -> fluvio_status {
+pub unsafe extern "C" fn fluvio_consumer_config_set_reconnect_timeout_ms(config: *mut fluvio_consumer_config, ms: i32) -> fluvio_status {
     // SAFETY: per the contract.
     unsafe {
         with_consumer_config(config, |c| {
-            c.stream.reconnect_timeout = Duration::from_millis(ms.into());
+            c.stream.reconnect_timeout = limit_setting(ms);
             Ok(())
         })
     }
@@ -405,7 +341,7 @@ pub unsafe extern "C" fn fluvio_consumer_config_set_reconnect_timeout_ms(config:
 /// `client` must be a live client; `topic` a NUL-terminated string;
 /// `config` NULL or a live configuration; `out` a valid pointer.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_consumer_with_config(
+pub unsafe extern "C" fn fluvio_consumer_new_with_config(
     client: *mut fluvio_client,
     topic: *const c_char,
     config: *const fluvio_consumer_config,
@@ -433,12 +369,13 @@ pub unsafe extern "C" fn fluvio_consumer_with_config(
 /// Frees a consumer. NULL is a no-op.
 ///
 /// # Safety
-/// `consumer` must be NULL or from `fluvio_consumer`, not used after.
+/// `consumer` must be NULL or from `fluvio_consumer_new` or
+/// `fluvio_consumer_new_with_config`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_consumer_free(consumer: *mut fluvio_consumer) {
     ffi_guard_value((), || {
         if !consumer.is_null() {
-            // SAFETY: a pointer from fluvio_consumer, given back once.
+            // SAFETY: a pointer from fluvio_consumer_new*, given back once.
             drop(unsafe { Box::from_raw(consumer) });
         }
     });
@@ -625,114 +562,4 @@ pub unsafe extern "C" fn fluvio_stream_free(stream: *mut fluvio_stream) {
             Ok(())
         });
     }
-}
-
-/// # Safety
-/// `record` must be NULL or a live record.
-unsafe fn record_ref<'a>(record: *const fluvio_record) -> Option<&'a fluvio_record> {
-    // SAFETY: NULL-checked; live per the contract.
-    unsafe { record.as_ref() }
-}
-
-/// The record's key and its length in `*len` (if `len` is not NULL), or
-/// NULL (and 0) when the record has no key. Owned by the record: valid
-/// until `fluvio_record_free`.
-///
-/// # Safety
-/// `record` must be NULL or a live record; `len` NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_record_key(record: *const fluvio_record, len: *mut usize) -> *const std::ffi::c_void {
-    ffi_guard_value(std::ptr::null(), || {
-        // SAFETY: per the contract.
-        let key = unsafe { record_ref(record) }.and_then(|r| r.record.key.as_deref());
-        if !len.is_null() {
-            // SAFETY: non-NULL and writable per the contract.
-            unsafe { len.write(key.map_or(0, <[u8]>::len)) };
-        }
-        key.map_or(std::ptr::null(), |k| k.as_ptr().cast())
-    })
-}
-
-/// The record's value and its length in `*len` (if `len` is not NULL). The
-/// bytes are followed by a NUL byte not counted in the length. Owned by the
-/// record: valid until `fluvio_record_free`. NULL if `record` is NULL.
-///
-/// # Safety
-/// `record` must be NULL or a live record; `len` NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_record_value(record: *const fluvio_record, len: *mut usize) -> *const std::ffi::c_void {
-    ffi_guard_value(std::ptr::null(), || {
-        // SAFETY: per the contract.
-        let record = unsafe { record_ref(record) };
-        if !len.is_null() {
-            // SAFETY: non-NULL and writable per the contract.
-            unsafe { len.write(record.map_or(0, |r| r.record.value.len())) };
-        }
-        record.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
-    })
-}
-
-/// The record's value as a C string (it stops at the first NUL byte if the
-/// value contains one). Owned by the record: valid until
-/// `fluvio_record_free`. NULL if `record` is NULL.
-///
-/// # Safety
-/// `record` must be NULL or a live record.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_record_value_str(record: *const fluvio_record) -> *const c_char {
-    ffi_guard_value(std::ptr::null(), || {
-        // SAFETY: per the contract.
-        unsafe { record_ref(record) }.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
-    })
-}
-
-/// The record's offset in its partition (-1 if `record` is NULL).
-///
-/// # Safety
-/// `record` must be NULL or a live record.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_record_offset(record: *const fluvio_record) -> i64 {
-    ffi_guard_value(-1, || {
-        // SAFETY: per the contract.
-        unsafe { record_ref(record) }.map_or(-1, |r| r.record.offset)
-    })
-}
-
-/// The record's partition (0 if `record` is NULL).
-///
-/// # Safety
-/// `record` must be NULL or a live record.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_record_partition(record: *const fluvio_record) -> u32 {
-    ffi_guard_value(0, || {
-        // SAFETY: per the contract.
-        unsafe { record_ref(record) }.map_or(0, |r| r.record.partition)
-    })
-}
-
-/// When the record was produced, in milliseconds since the Unix epoch, or
-/// -1 when unknown (or `record` is NULL).
-///
-/// # Safety
-/// `record` must be NULL or a live record.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_record_timestamp(record: *const fluvio_record) -> i64 {
-    ffi_guard_value(-1, || {
-        // SAFETY: per the contract.
-        unsafe { record_ref(record) }.map_or(-1, |r| r.record.timestamp)
-    })
-}
-
-/// Frees a record. NULL is a no-op.
-///
-/// # Safety
-/// `record` must be NULL or from `fluvio_stream_next`, not used after.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_record_free(record: *mut fluvio_record) {
-    ffi_guard_value((), || {
-        if !record.is_null() {
-            // SAFETY: a pointer from fluvio_stream_next, given back once.
-            drop(unsafe { Box::from_raw(record) });
-        }
-    });
 }

@@ -1,4 +1,6 @@
-//! Status codes, the thread-local last-error message, and the panic boundary.
+//! Status codes, and the last error of each thread: its message, the
+//! cluster's error code, and whether retrying may succeed. (On the Rust
+//! side: also the panic boundary every exported function runs behind.)
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};

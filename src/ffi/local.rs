@@ -1,5 +1,7 @@
-//! The embedded cluster from C: `fluvio_local_config_*` and
-//! `fluvio_local_cluster_start` / `_endpoint` / `_stop`.
+//! The embedded cluster: an SC and its SPUs in this process, on 127.0.0.1,
+//! speaking the real Fluvio protocol, durable on local disk. Any Fluvio
+//! client can connect to it. Its fault-injection aids for tests are in
+//! `fluvio_testing.h`.
 
 use std::ffi::{c_char, CStr, CString};
 use std::path::PathBuf;
@@ -7,8 +9,8 @@ use std::path::PathBuf;
 use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
 use super::client_config::pem_arg;
-use super::util::c_str;
-use crate::local::{ClusterConfig, LocalCluster, ServerTls, FIRST_SPU_ID};
+use super::util::limit_setting;
+use crate::local::{ClusterConfig, LocalCluster, ServerTls};
 
 /// Settings for `fluvio_local_cluster_start`. Create with
 /// `fluvio_local_config_new`, free with `fluvio_local_config_free`. Not
@@ -39,7 +41,7 @@ impl Default for fluvio_local_config {
 /// A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
 /// the caller until `fluvio_local_cluster_stop`. Any thread may use it.
 pub struct fluvio_local_cluster {
-    cluster: Option<LocalCluster>,
+    pub(super) cluster: Option<LocalCluster>,
     endpoint: CString,
     /// The temporary data directory to remove on stop, when none was given.
     temp_dir: Option<PathBuf>,
@@ -136,7 +138,8 @@ pub unsafe extern "C" fn fluvio_local_config_set_spus(config: *mut fluvio_local_
 
 /// Bounds every call into a SmartModule the cluster runs (a transform on
 /// one batch, `init`, `look_back`, `alloc`):
-/// - `timeout_ms`: wall-clock time (default 10000). A call still running
+/// - `timeout_ms`: wall-clock time (default 10000; -1: without limit, as on
+///   a real SPU). A call still running
 ///   then fails its stream (or produce request) with FLUVIO_ERR_SMARTMODULE;
 /// - `fuel`: units of work, one per function call and per loop iteration
 ///   of the module (default 4294967296, a few seconds of a tight loop). A
@@ -154,7 +157,7 @@ pub unsafe extern "C" fn fluvio_local_config_set_spus(config: *mut fluvio_local_
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_local_config_set_smartmodule_limits(
     config: *mut fluvio_local_config,
-    timeout_ms: u32,
+    timeout_ms: i32,
     fuel: u64,
 ) -> fluvio_status {
     ffi_guard(|| {
@@ -163,7 +166,7 @@ pub unsafe extern "C" fn fluvio_local_config_set_smartmodule_limits(
         if timeout_ms == 0 || fuel == 0 {
             return Err(FfiError::invalid("a SmartModule call needs a timeout and fuel above 0"));
         }
-        config.smartmodule_timeout = std::time::Duration::from_millis(timeout_ms.into());
+        config.smartmodule_timeout = limit_setting(timeout_ms);
         config.smartmodule_fuel = fuel;
         Ok(())
     })
@@ -323,151 +326,3 @@ pub unsafe extern "C" fn fluvio_local_cluster_stop(cluster: *mut fluvio_local_cl
 
 // Test aids: faults injected into a running cluster, to see how a client
 // rides through them. Not for production use.
-
-/// Runs `f` on a live cluster.
-///
-/// # Safety
-/// `cluster` must be NULL or a live cluster.
-unsafe fn with_cluster(cluster: *const fluvio_local_cluster, f: impl FnOnce(&LocalCluster) -> Result<(), FfiError>) -> fluvio_status {
-    ffi_guard(|| {
-        // SAFETY: NULL-checked; live per the contract.
-        let handle = unsafe { cluster.as_ref() }.ok_or_else(|| FfiError::invalid("cluster is NULL"))?;
-        let cluster = handle.cluster.as_ref().ok_or_else(|| FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "the cluster was stopped"))?;
-        f(cluster)
-    })
-}
-
-fn known_spu(cluster: &LocalCluster, spu: i32) -> Result<(), FfiError> {
-    let count = cluster.spu_addrs().len() as i32;
-    if spu < FIRST_SPU_ID || spu >= FIRST_SPU_ID + count {
-        return Err(FfiError::invalid(format!("there is no SPU {spu} (SPUs are {FIRST_SPU_ID}..{})", FIRST_SPU_ID + count - 1)));
-    }
-    Ok(())
-}
-
-/// Test aid: takes SPU `spu` (5001 for the first) down: its connections
-/// drop and new ones are refused until `fluvio_local_cluster_start_spu`.
-/// Its partitions keep their data. Any thread may call it.
-///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster or an unknown SPU.
-///
-/// # Safety
-/// `cluster` must be NULL or a live cluster.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_local_cluster_stop_spu(cluster: *mut fluvio_local_cluster, spu: i32) -> fluvio_status {
-    // SAFETY: per the contract.
-    unsafe {
-        with_cluster(cluster, |c| {
-            known_spu(c, spu)?;
-            c.stop_spu(spu);
-            Ok(())
-        })
-    }
-}
-
-/// Test aid: brings SPU `spu` back after `fluvio_local_cluster_stop_spu`.
-///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster or an unknown SPU.
-///
-/// # Safety
-/// `cluster` must be NULL or a live cluster.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_local_cluster_start_spu(cluster: *mut fluvio_local_cluster, spu: i32) -> fluvio_status {
-    // SAFETY: per the contract.
-    unsafe {
-        with_cluster(cluster, |c| {
-            known_spu(c, spu)?;
-            c.start_spu(spu);
-            Ok(())
-        })
-    }
-}
-
-/// Test aid: closes every client connection of the SC and every SPU (they
-/// keep listening).
-///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster.
-///
-/// # Safety
-/// `cluster` must be NULL or a live cluster.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_local_cluster_drop_connections(cluster: *mut fluvio_local_cluster) -> fluvio_status {
-    // SAFETY: per the contract.
-    unsafe {
-        with_cluster(cluster, |c| {
-            c.drop_connections();
-            Ok(())
-        })
-    }
-}
-
-/// Test aid: makes SPU `spu` the leader of `topic`'s `partition`. Clients
-/// see the move in their metadata; streams and produce requests on the old
-/// leader get NotLeaderForPartition.
-///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT for NULL arguments, an unknown SPU
-/// or partition.
-///
-/// # Safety
-/// `cluster` must be NULL or a live cluster; `topic` a NUL-terminated string.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_local_cluster_move_leader(
-    cluster: *mut fluvio_local_cluster,
-    topic: *const c_char,
-    partition: u32,
-    spu: i32,
-) -> fluvio_status {
-    // SAFETY: per the contract.
-    unsafe {
-        with_cluster(cluster, |c| {
-            let topic = c_str(topic, "topic")?;
-            c.move_leader(topic, partition, spu).map_err(FfiError::invalid)
-        })
-    }
-}
-
-/// Test aid: the next `count` produce requests (to any SPU) fail with the
-/// Fluvio error code `error_code` (for example 6, NotLeaderForPartition,
-/// which producers retry; 10, MessageTooLarge, which they do not) and
-/// append nothing. 0 clears it.
-///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster or a code that is
-/// not a Fluvio error code without fields.
-///
-/// # Safety
-/// `cluster` must be NULL or a live cluster.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_local_cluster_fail_next_produces(
-    cluster: *mut fluvio_local_cluster,
-    count: u32,
-    error_code: i16,
-) -> fluvio_status {
-    // SAFETY: per the contract.
-    unsafe {
-        with_cluster(cluster, |c| {
-            let code = crate::protocol::ErrorCode::unit_from_tag(error_code)
-                .filter(|code| *code != crate::protocol::ErrorCode::None)
-                .ok_or_else(|| FfiError::invalid(format!("{error_code} is not a Fluvio error code without fields")))?;
-            c.fail_next_produces(count, code);
-            Ok(())
-        })
-    }
-}
-
-/// Test aid: produce requests are answered `delay_ms` late (0: on time
-/// again), to see requests time out while a cluster is slow.
-///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster.
-///
-/// # Safety
-/// `cluster` must be NULL or a live cluster.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_local_cluster_set_produce_delay_ms(cluster: *mut fluvio_local_cluster, delay_ms: u32) -> fluvio_status {
-    // SAFETY: per the contract.
-    unsafe {
-        with_cluster(cluster, |c| {
-            c.set_produce_delay(std::time::Duration::from_millis(delay_ms.into()));
-            Ok(())
-        })
-    }
-}

@@ -8,14 +8,19 @@ mod client;
 mod client_config;
 mod consumer;
 mod consumer_offsets;
+mod deprecated;
 mod error;
 mod local;
+mod local_faults;
 mod log;
+mod offset;
 mod producer;
 mod readiness;
+mod record;
 mod runtime;
 mod smartmodule;
 mod smartmodule_admin;
+mod topic_admin;
 mod util;
 mod version;
 
@@ -23,12 +28,18 @@ pub use client::*;
 pub use client_config::*;
 pub use consumer::*;
 pub use consumer_offsets::*;
+#[allow(deprecated)]
+pub use deprecated::*;
 pub use error::*;
 pub use local::*;
+pub use local_faults::*;
 pub use log::*;
+pub use offset::*;
 pub use producer::*;
+pub use record::*;
 pub use smartmodule::*;
 pub use smartmodule_admin::*;
+pub use topic_admin::*;
 pub use version::*;
 
 /// What the header promises about threads, checked by the compiler: a

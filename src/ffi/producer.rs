@@ -9,7 +9,7 @@ use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::log::serve_logs;
 use super::readiness::Readiness;
 use super::runtime::block_on;
-use super::util::{bytes, c_str, handle, timeout, write_out, with_config_object};
+use super::util::{bytes, c_str, handle, limit_setting, timeout, write_out, with_config_object};
 use crate::producer::{DeliveryHandle, DeliverySemantic, Partitioner, Producer, ProducerConfig, ReportBatch, RetryPolicy};
 use crate::protocol::Compression;
 
@@ -26,7 +26,8 @@ pub const FLUVIO_COMPRESSION_LZ4: fluvio_compression = 3;
 /// Zstandard.
 pub const FLUVIO_COMPRESSION_ZSTD: fluvio_compression = 4;
 
-/// How long `fluvio_flush` and `fluvio_producer_free` wait for acknowledgements.
+/// How long `fluvio_producer_free` waits for acknowledgements; a sensible
+/// `fluvio_producer_flush` timeout too.
 pub const FLUVIO_FLUSH_TIMEOUT_MS: i32 = 60_000;
 
 /// A custom partitioner: returns the partition (in `0..partition_count`) for
@@ -75,10 +76,10 @@ pub struct fluvio_delivery_report {
 /// or failure, in the order they were sent within each partition (which is
 /// the order they were stored, unless a retry let a newer request land
 /// first; see `fluvio_producer_config_set_max_in_flight`). It runs only on a thread
-/// that calls `fluvio_producer_poll`, `fluvio_flush`, `fluvio_flush_timeout`
-/// or `fluvio_producer_free`, never on a library thread and never while
+/// that calls `fluvio_producer_poll`, `fluvio_producer_flush` or
+/// `fluvio_producer_free`, never on a library thread and never while
 /// libfluvio holds a lock. It may call back into libfluvio, including
-/// `fluvio_producer_send*` and `fluvio_flush` on the same producer (a poll
+/// `fluvio_producer_send*` and `fluvio_producer_flush` on the same producer (a poll
 /// or flush from inside a callback serves no reports: they stay queued for
 /// the outer one). It must not unwind (no C++ exceptions, no longjmp).
 pub type fluvio_delivery_report_fn = Option<unsafe extern "C" fn(user_data: *mut c_void, report: *const fluvio_delivery_report)>;
@@ -109,8 +110,9 @@ impl fluvio_producer_config {
     }
 }
 
-/// A producer for one topic. Any thread may send, flush and poll,
-/// concurrently. Freed by `fluvio_producer_free`, which flushes first.
+/// A producer for one topic, created by `fluvio_producer_new`. Any thread
+/// may send, flush and poll, concurrently. Freed by `fluvio_producer_free`,
+/// which flushes first.
 pub struct fluvio_producer {
     producer: Option<Producer>,
     /// With a delivery-report callback: it, and the descriptor that is
@@ -258,20 +260,20 @@ pub unsafe extern "C" fn fluvio_producer_config_set_batch_size(config: *mut fluv
 /// Sets the linger: how long a batch waits for more records before it is
 /// sent (default 100 ms; 0 sends as soon as possible).
 ///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` exceeds
-/// one hour.
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` is
+/// negative or exceeds one hour.
 ///
 /// # Safety
 /// `config` must be a live configuration.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_producer_config_set_linger_ms(config: *mut fluvio_producer_config, ms: u64) -> fluvio_status {
+pub unsafe extern "C" fn fluvio_producer_config_set_linger_ms(config: *mut fluvio_producer_config, ms: i32) -> fluvio_status {
     // SAFETY: per the contract.
     unsafe {
         with_config(config, |c| {
-            if ms > 3_600_000 {
-                return Err(FfiError::invalid(format!("linger of {ms} ms exceeds one hour")));
+            if !(0..=3_600_000).contains(&ms) {
+                return Err(FfiError::invalid(format!("linger of {ms} ms is not between 0 and one hour")));
             }
-            c.linger = Duration::from_millis(ms);
+            c.linger = Duration::from_millis(ms as u64);
             Ok(())
         })
     }
@@ -382,7 +384,8 @@ pub unsafe extern "C" fn fluvio_producer_config_set_max_request_size(
 
 /// Sets what `fluvio_producer_send` does when a partition already has
 /// `batches` batches waiting (default 100): wait up to `block_timeout_ms`
-/// for room (`block` true; default 30000 ms), or fail at once with
+/// for room (`block` true; default 30000 ms; -1: without limit), or fail at
+/// once with
 /// FLUVIO_ERR_QUEUE_FULL (`block` false).
 ///
 /// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `batches` is 0.
@@ -394,7 +397,7 @@ pub unsafe extern "C" fn fluvio_producer_config_set_queue(
     config: *mut fluvio_producer_config,
     batches: usize,
     block: bool,
-    block_timeout_ms: u32,
+    block_timeout_ms: i32,
 ) -> fluvio_status {
     // SAFETY: per the contract.
     unsafe {
@@ -404,7 +407,7 @@ pub unsafe extern "C" fn fluvio_producer_config_set_queue(
             }
             c.batch_queue_size = batches;
             c.block_when_full = block;
-            c.queue_timeout = Duration::from_millis(block_timeout_ms.into());
+            c.queue_timeout = limit_setting(block_timeout_ms);
             Ok(())
         })
     }
@@ -448,13 +451,14 @@ pub unsafe extern "C" fn fluvio_producer_config_set_delivery(config: *mut fluvio
 /// Sets the at-least-once retry policy (and selects at-least-once): at most
 /// `max_retries` retries per batch, the first after `initial_backoff_ms`,
 /// each next one twice as late up to `max_backoff_ms`; a batch still
-/// failing `timeout_ms` after it was first sent fails for good. The default
+/// failing `timeout_ms` after it was first sent (-1: never) fails for good.
+/// The default
 /// is the official clients': 4 retries, 20 ms, 200 s, 300 s. Records of a
 /// partition keep their order across retries (see
 /// `fluvio_producer_config_set_max_in_flight`).
 ///
-/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, a backoff is 0,
-/// `max_backoff_ms` < `initial_backoff_ms`, or `timeout_ms` is 0.
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, a backoff is not
+/// positive, `max_backoff_ms` < `initial_backoff_ms`, or `timeout_ms` is 0.
 ///
 /// # Safety
 /// `config` must be a live configuration.
@@ -462,23 +466,23 @@ pub unsafe extern "C" fn fluvio_producer_config_set_delivery(config: *mut fluvio
 pub unsafe extern "C" fn fluvio_producer_config_set_retry(
     config: *mut fluvio_producer_config,
     max_retries: u32,
-    initial_backoff_ms: u32,
-    max_backoff_ms: u32,
-    timeout_ms: u32,
+    initial_backoff_ms: i32,
+    max_backoff_ms: i32,
+    timeout_ms: i32,
 ) -> fluvio_status {
     // SAFETY: per the contract.
     unsafe {
         with_config(config, |c| {
-            if initial_backoff_ms == 0 || max_backoff_ms < initial_backoff_ms || timeout_ms == 0 {
+            if initial_backoff_ms <= 0 || max_backoff_ms < initial_backoff_ms || timeout_ms == 0 {
                 return Err(FfiError::invalid(format!(
                     "retry backoff {initial_backoff_ms}..{max_backoff_ms} ms and timeout {timeout_ms} ms must be positive and ordered"
                 )));
             }
             c.delivery = DeliverySemantic::AtLeastOnce(RetryPolicy {
                 max_retries,
-                initial_backoff: Duration::from_millis(initial_backoff_ms.into()),
-                max_backoff: Duration::from_millis(max_backoff_ms.into()),
-                timeout: Duration::from_millis(timeout_ms.into()),
+                initial_backoff: limit_setting(initial_backoff_ms),
+                max_backoff: limit_setting(max_backoff_ms),
+                timeout: limit_setting(timeout_ms),
             });
             Ok(())
         })
@@ -510,8 +514,8 @@ pub unsafe extern "C" fn fluvio_producer_config_set_max_in_flight(config: *mut f
 }
 
 /// Sets how long the cluster may take to answer one produce request
-/// (default 30000 ms); a request answered later counts as failed (and
-/// at-least-once retries it).
+/// (default 30000 ms; -1: without limit); a request answered later counts
+/// as failed (and at-least-once retries it).
 ///
 /// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or `ms` is 0 or
 /// above one hour.
@@ -519,14 +523,14 @@ pub unsafe extern "C" fn fluvio_producer_config_set_max_in_flight(config: *mut f
 /// # Safety
 /// `config` must be a live configuration.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_producer_config_set_request_timeout_ms(config: *mut fluvio_producer_config, ms: u32) -> fluvio_status {
+pub unsafe extern "C" fn fluvio_producer_config_set_request_timeout_ms(config: *mut fluvio_producer_config, ms: i32) -> fluvio_status {
     // SAFETY: per the contract.
     unsafe {
         with_config(config, |c| {
             if ms == 0 || ms > 3_600_000 {
-                return Err(FfiError::invalid(format!("request timeout of {ms} ms is not between 1 ms and one hour")));
+                return Err(FfiError::invalid(format!("request timeout of {ms} ms is not -1 or between 1 ms and one hour")));
             }
-            c.request_timeout = Duration::from_millis(ms.into());
+            c.request_timeout = limit_setting(ms);
             Ok(())
         })
     }
@@ -544,7 +548,7 @@ pub unsafe extern "C" fn fluvio_producer_config_set_request_timeout_ms(config: *
 /// `client` must be a live client; `topic` a NUL-terminated string;
 /// `config` NULL or a live configuration; `out` a valid pointer.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_topic_producer(
+pub unsafe extern "C" fn fluvio_producer_new(
     client: *mut fluvio_client,
     topic: *const c_char,
     config: *const fluvio_producer_config,
@@ -587,7 +591,7 @@ unsafe fn producer_ref<'a>(producer: *const fluvio_producer) -> Result<&'a Produ
 /// waiting for the network. `key` may be NULL for a record without a key (a
 /// non-NULL key of length 0 is an empty key, which is hashed). The record's
 /// timestamp is the time of this call. Delivery failures are reported by
-/// the next `fluvio_flush`.
+/// the next `fluvio_producer_flush`.
 ///
 /// Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL producer, NULL buffer with a
 /// non-zero length, a custom partitioner's out-of-range partition),
@@ -731,26 +735,17 @@ pub unsafe extern "C" fn fluvio_producer_send_batch(
 }
 
 /// Sends every pending record now and waits until each was acknowledged or
-/// failed (at most `FLUVIO_FLUSH_TIMEOUT_MS`), then serves the waiting
-/// delivery reports and log messages on this thread. Returns the first
-/// delivery failure since the previous flush (its message in
-/// `fluvio_last_error`), FLUVIO_ERR_TIMEOUT, or FLUVIO_ERR_PANIC if a task
-/// of the producer panicked.
+/// failed, at most `timeout_ms` (-1: without limit; `FLUVIO_FLUSH_TIMEOUT_MS`
+/// is what `fluvio_producer_free` allows), then serves the waiting delivery
+/// reports and log messages on this thread. Returns the first delivery
+/// failure since the previous flush (its message in `fluvio_last_error`),
+/// FLUVIO_ERR_TIMEOUT, or FLUVIO_ERR_PANIC if a task of the producer
+/// panicked.
 ///
 /// # Safety
 /// `producer` must be a live producer.
 #[no_mangle]
-pub unsafe extern "C" fn fluvio_flush(producer: *mut fluvio_producer) -> fluvio_status {
-    // SAFETY: per the contract.
-    unsafe { fluvio_flush_timeout(producer, FLUVIO_FLUSH_TIMEOUT_MS) }
-}
-
-/// As `fluvio_flush`, waiting at most `timeout_ms` (negative: without limit).
-///
-/// # Safety
-/// `producer` must be a live producer.
-#[no_mangle]
-pub unsafe extern "C" fn fluvio_flush_timeout(producer: *mut fluvio_producer, timeout_ms: i32) -> fluvio_status {
+pub unsafe extern "C" fn fluvio_producer_flush(producer: *mut fluvio_producer, timeout_ms: i32) -> fluvio_status {
     ffi_guard(|| {
         // SAFETY: per the contract.
         let owner = unsafe { handle(producer, "producer")? };
@@ -818,14 +813,14 @@ pub unsafe extern "C" fn fluvio_producer_fd(producer: *const fluvio_producer) ->
 /// undelivered then fail (and are reported so). NULL is a no-op.
 ///
 /// # Safety
-/// `producer` must be NULL or from `fluvio_topic_producer`, not used after
+/// `producer` must be NULL or from `fluvio_producer_new`, not used after
 /// (by any thread).
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_producer_free(producer: *mut fluvio_producer) {
     if producer.is_null() {
         return;
     }
-    // SAFETY: a pointer from fluvio_topic_producer, given back once.
+    // SAFETY: a pointer from fluvio_producer_new, given back once.
     let mut boxed = unsafe { Box::from_raw(producer) };
     let _ = ffi_guard(move || {
         if let Some(producer) = boxed.producer.as_mut() {

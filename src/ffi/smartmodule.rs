@@ -252,8 +252,9 @@ pub unsafe extern "C" fn fluvio_smartmodule_set_accumulator(sm: *mut fluvio_smar
 
 /// Gives the module a look-back when its stream opens: the last `last`
 /// records stored (0: no count limit), only those younger than `age_ms`
-/// milliseconds when `age_ms` is above 0. `last` 0 and `age_ms` 0 remove
-/// the look-back. The SPU passes them to the module's `look_back` before
+/// milliseconds when `age_ms` is above 0 (an age, not a wait: `uint64_t`,
+/// unlike the API's `int32_t` timeouts, so it can reach back years).
+/// `last` 0 and `age_ms` 0 remove the look-back. The SPU passes them to the module's `look_back` before
 /// the first record.
 ///
 /// Returns FLUVIO_ERR_INVALID_ARGUMENT if `sm` is NULL.

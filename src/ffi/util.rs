@@ -76,6 +76,16 @@ pub(crate) fn timeout(timeout_ms: i32) -> Option<Duration> {
     u64::try_from(timeout_ms).ok().map(Duration::from_millis)
 }
 
+/// What a setting's -1 ("no limit") becomes: far enough never to come, near
+/// enough that adding it to an `Instant` cannot overflow (as tokio's own
+/// far future).
+pub(crate) const NO_LIMIT: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
+
+/// A time limit setting in milliseconds: negative is no limit.
+pub(crate) fn limit_setting(ms: i32) -> Duration {
+    timeout(ms).unwrap_or(NO_LIMIT)
+}
+
 impl From<ClientError> for FfiError {
     fn from(e: ClientError) -> Self {
         let status = match &e {
@@ -93,5 +103,24 @@ impl From<ClientError> for FfiError {
             ClientError::Panic(_) => fluvio_status::FLUVIO_ERR_PANIC,
         };
         FfiError { status, message: e.to_string(), code: e.code(), retriable: e.is_retriable() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_negative_limit_is_no_limit_and_safe_to_wait_on() {
+        assert_eq!(limit_setting(-1), NO_LIMIT);
+        assert_eq!(limit_setting(i32::MIN), NO_LIMIT);
+        assert_eq!(limit_setting(0), Duration::ZERO);
+        assert_eq!(limit_setting(1500), Duration::from_millis(1500));
+        // A deadline that far away neither overflows an Instant nor trips
+        // tokio's timer: the wait ends with what it waited for.
+        assert!(std::time::Instant::now().checked_add(NO_LIMIT).is_some());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let answer = runtime.block_on(async { tokio::time::timeout(NO_LIMIT, async { 42 }).await });
+        assert_eq!(answer.ok(), Some(42));
     }
 }

@@ -1,4 +1,4 @@
-//! Library version information.
+//! The library's version, to compare with the header's.
 
 use std::ffi::c_char;
 

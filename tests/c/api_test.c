@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fluvio.h"
+#include "fluvio_testing.h" /* the embedded cluster's fault injection */
 
 /* ------------------------------------------------------------------ checks */
 
@@ -79,7 +80,7 @@ static struct fluvio_stream *open_stream_at(const char *file, int line, struct f
                                             int32_t partition, fluvio_offset offset) {
     struct fluvio_consumer *consumer = NULL;
     struct fluvio_stream *stream = NULL;
-    check_status_at(file, line, "fluvio_consumer", fluvio_consumer(client, topic, partition, &consumer), FLUVIO_OK, NULL);
+    check_status_at(file, line, "fluvio_consumer_new", fluvio_consumer_new(client, topic, partition, &consumer), FLUVIO_OK, NULL);
     check_status_at(file, line, "fluvio_consumer_stream", fluvio_consumer_stream(consumer, offset, &stream), FLUVIO_OK, NULL);
     fluvio_consumer_free(consumer); /* the stream keeps working */
     return stream;
@@ -131,7 +132,7 @@ static struct fluvio_producer *producer_at(const char *file, int line, struct fl
     }
     check_status_at(file, line, "fluvio_producer_config_set_linger_ms", fluvio_producer_config_set_linger_ms(config, linger_ms),
                     FLUVIO_OK, NULL);
-    check_status_at(file, line, "fluvio_topic_producer", fluvio_topic_producer(client, topic, config, &producer), FLUVIO_OK, NULL);
+    check_status_at(file, line, "fluvio_producer_new", fluvio_producer_new(client, topic, config, &producer), FLUVIO_OK, NULL);
     fluvio_producer_config_free(config); /* the producer keeps its own copy */
     return producer;
 }
@@ -359,6 +360,7 @@ static void test_producer_config(struct fluvio_client *client) {
     CHECK_OK(fluvio_producer_config_set_batch_size(config, 16384));
     CHECK_ERR(fluvio_producer_config_set_linger_ms(NULL, 0), FLUVIO_ERR_INVALID_ARGUMENT, "config");
     CHECK_ERR(fluvio_producer_config_set_linger_ms(config, 3600001), FLUVIO_ERR_INVALID_ARGUMENT, "linger");
+    CHECK_ERR(fluvio_producer_config_set_linger_ms(config, -1), FLUVIO_ERR_INVALID_ARGUMENT, "linger of -1 ms");
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 3600000));
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 0));
     CHECK_ERR(fluvio_producer_config_set_compression(NULL, FLUVIO_COMPRESSION_GZIP), FLUVIO_ERR_INVALID_ARGUMENT, "config");
@@ -378,21 +380,22 @@ static void test_producer_config(struct fluvio_client *client) {
     CHECK_OK(fluvio_producer_config_set_max_request_size(config, 1048576));
     CHECK_ERR(fluvio_producer_config_set_queue(NULL, 1, true, 0), FLUVIO_ERR_INVALID_ARGUMENT, "config");
     CHECK_ERR(fluvio_producer_config_set_queue(config, 0, true, 1000), FLUVIO_ERR_INVALID_ARGUMENT, "queue");
+    CHECK_OK(fluvio_producer_config_set_queue(config, 100, true, -1)); /* block without limit */
     CHECK_OK(fluvio_producer_config_set_queue(config, 100, true, 30000));
 
-    CHECK_ERR(fluvio_topic_producer(client, "api-missing", config, &producer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
-    CHECK_ERR(fluvio_topic_producer(client, "api-missing", NULL, &producer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
-    CHECK_ERR(fluvio_topic_producer(NULL, "api-topic", config, &producer), FLUVIO_ERR_INVALID_ARGUMENT, "client");
-    CHECK_ERR(fluvio_topic_producer(client, NULL, config, &producer), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
-    CHECK_ERR(fluvio_topic_producer(client, "Bad_Name", config, &producer), FLUVIO_ERR_INVALID_ARGUMENT, "Bad_Name");
-    CHECK_ERR(fluvio_topic_producer(client, "api-topic", config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_ERR(fluvio_producer_new(client, "api-missing", config, &producer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
+    CHECK_ERR(fluvio_producer_new(client, "api-missing", NULL, &producer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
+    CHECK_ERR(fluvio_producer_new(NULL, "api-topic", config, &producer), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_producer_new(client, NULL, config, &producer), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_producer_new(client, "Bad_Name", config, &producer), FLUVIO_ERR_INVALID_ARGUMENT, "Bad_Name");
+    CHECK_ERR(fluvio_producer_new(client, "api-topic", config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
     CHECK(producer == (struct fluvio_producer *)&g_checks);
     fluvio_producer_config_free(config);
     fluvio_producer_config_free(NULL);
 
     /* NULL configuration: the defaults. */
     producer = NULL;
-    CHECK_OK(fluvio_topic_producer(client, "api-topic", NULL, &producer));
+    CHECK_OK(fluvio_producer_new(client, "api-topic", NULL, &producer));
     CHECK(producer != NULL);
     fluvio_producer_free(producer);
     fluvio_producer_free(NULL);
@@ -477,9 +480,9 @@ static void test_send_and_records(struct fluvio_client *client) {
     CHECK_STATUS(fluvio_producer_send_batch(producer, bad_batch, 2, NULL), FLUVIO_ERR_INVALID_ARGUMENT); /* offset 9 */
 
     /* Flushing (flushes timing out: see test_cluster_gone). */
-    CHECK_ERR(fluvio_flush(NULL), FLUVIO_ERR_INVALID_ARGUMENT, "producer");
-    CHECK_ERR(fluvio_flush_timeout(NULL, 1000), FLUVIO_ERR_INVALID_ARGUMENT, "producer");
-    CHECK_OK(fluvio_flush_timeout(producer, -1));
+    CHECK_ERR(fluvio_producer_flush(NULL, FLUVIO_FLUSH_TIMEOUT_MS), FLUVIO_ERR_INVALID_ARGUMENT, "producer");
+    CHECK_ERR(fluvio_producer_flush(NULL, 1000), FLUVIO_ERR_INVALID_ARGUMENT, "producer");
+    CHECK_OK(fluvio_producer_flush(producer, -1));
     CHECK_OK(fluvio_delivery_wait(delivery, 0, &partition, &offset));
     CHECK(partition == 0 && offset == 4);
     CHECK_OK(fluvio_delivery_wait(delivery, -1, NULL, NULL));
@@ -489,15 +492,15 @@ static void test_send_and_records(struct fluvio_client *client) {
     fluvio_delivery_free(NULL);
 
     SEND_STR(producer, "flushed"); /* offset 10 */
-    CHECK_OK(fluvio_flush_timeout(producer, 30000));
+    CHECK_OK(fluvio_producer_flush(producer, 30000));
     SEND_STR(producer, "after-flush"); /* offset 11 */
-    CHECK_OK(fluvio_flush(producer));
-    CHECK_OK(fluvio_flush(producer)); /* nothing pending */
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS)); /* nothing pending */
 
     /* A record larger than the maximum request size. */
     config = fluvio_producer_config_new();
     CHECK_OK(fluvio_producer_config_set_max_request_size(config, 1024));
-    CHECK_OK(fluvio_topic_producer(client, "api-prod", config, &small));
+    CHECK_OK(fluvio_producer_new(client, "api-prod", config, &small));
     fluvio_producer_config_free(config);
     memset(big, 'b', sizeof big);
     CHECK_ERR(fluvio_producer_send(small, NULL, 0, big, sizeof big), FLUVIO_ERR_RECORD_TOO_LARGE, "1024");
@@ -505,7 +508,7 @@ static void test_send_and_records(struct fluvio_client *client) {
     CHECK_ERR(fluvio_producer_send_with_delivery(small, NULL, 0, big, sizeof big, &none), FLUVIO_ERR_RECORD_TOO_LARGE, "1024");
     CHECK(none == (struct fluvio_delivery *)&g_checks);
     CHECK_OK(fluvio_producer_send(producer, NULL, 0, big, sizeof big)); /* offset 12: fine for the default limit */
-    CHECK_OK(fluvio_flush(small));
+    CHECK_OK(fluvio_producer_flush(small, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(small);
     fluvio_producer_free(producer); /* flushes offset 12 */
 
@@ -630,24 +633,24 @@ static void test_queue_full(struct fluvio_client *client) {
     CHECK_OK(fluvio_producer_config_set_batch_size(config, 1));
     CHECK_OK(fluvio_producer_config_set_queue(config, 1, false, 0));
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 600000));
-    CHECK_OK(fluvio_topic_producer(client, "api-queue", config, &producer));
+    CHECK_OK(fluvio_producer_new(client, "api-queue", config, &producer));
     for (sends = 0; sends < 1000000 && status == FLUVIO_OK; sends++) {
         status = fluvio_producer_send(producer, NULL, 0, "q", 1);
     }
     CHECK_ERR(status, FLUVIO_ERR_QUEUE_FULL, "full");
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
     producer = NULL;
 
     /* Blocking (here for 0 ms) ends in FLUVIO_ERR_TIMEOUT instead. */
     CHECK_OK(fluvio_producer_config_set_queue(config, 1, true, 0));
-    CHECK_OK(fluvio_topic_producer(client, "api-queue", config, &producer));
+    CHECK_OK(fluvio_producer_new(client, "api-queue", config, &producer));
     status = FLUVIO_OK;
     for (sends = 0; sends < 1000000 && status == FLUVIO_OK; sends++) {
         status = fluvio_producer_send(producer, NULL, 0, "q", 1);
     }
     CHECK_ERR(status, FLUVIO_ERR_TIMEOUT, "queue");
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
     fluvio_producer_config_free(config);
     CHECK_OK(fluvio_topic_delete(client, "api-queue"));
@@ -671,13 +674,13 @@ static void test_compression(struct fluvio_client *client) {
         struct fluvio_producer *producer = NULL;
         CHECK_OK(fluvio_producer_config_set_compression(config, codecs[c]));
         CHECK_OK(fluvio_producer_config_set_linger_ms(config, 600000));
-        CHECK_OK(fluvio_topic_producer(client, "api-comp", config, &producer));
+        CHECK_OK(fluvio_producer_new(client, "api-comp", config, &producer));
         fluvio_producer_config_free(config);
         for (i = 0; i < PER_CODEC; i++) {
             snprintf(value, sizeof value, "codec-%u-%02d-%0150d", (unsigned)codecs[c], i, 0);
             CHECK_OK(fluvio_producer_send(producer, "key", 3, value, strlen(value)));
         }
-        CHECK_OK(fluvio_flush(producer));
+        CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
         fluvio_producer_free(producer);
     }
     stream = OPEN_STREAM(client, "api-comp", 0, fluvio_offset_beginning());
@@ -746,7 +749,7 @@ static void test_partitioner(struct fluvio_client *client) {
 
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 0));
     CHECK_OK(fluvio_producer_config_set_partitioner(config, partition_by_value, &state));
-    CHECK_OK(fluvio_topic_producer(client, "api-topic", config, &producer));
+    CHECK_OK(fluvio_producer_new(client, "api-topic", config, &producer));
     for (i = 0; i < 9; i++) {
         char value[32];
         uint32_t target = (uint32_t)(i * 2) % 3, partition = 99;
@@ -761,21 +764,21 @@ static void test_partitioner(struct fluvio_client *client) {
     CHECK(state.calls == 9);
     CHECK(state.wrong_count == 0);
     CHECK(state.wrong_key == 0);
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
 
     /* Out of range: refused, nothing sent. */
     CHECK_OK(fluvio_producer_config_set_partitioner(config, partition_out_of_range, &bad));
-    CHECK_OK(fluvio_topic_producer(client, "api-topic", config, &producer));
+    CHECK_OK(fluvio_producer_new(client, "api-topic", config, &producer));
     CHECK_ERR(fluvio_producer_send(producer, NULL, 0, "x", 1), FLUVIO_ERR_INVALID_ARGUMENT, "partition 3");
     CHECK(bad.calls == 1);
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
     /* NULL restores the default partitioner. */
     CHECK_OK(fluvio_producer_config_set_partitioner(config, NULL, &bad));
-    CHECK_OK(fluvio_topic_producer(client, "api-topic", config, &producer));
+    CHECK_OK(fluvio_producer_new(client, "api-topic", config, &producer));
     CHECK_OK(fluvio_producer_send_with_delivery(producer, NULL, 0, "p9-default", 10, &delivery)); /* anywhere */
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     CHECK_OK(fluvio_delivery_wait(delivery, 0, &default_partition, NULL));
     CHECK(default_partition < 3);
     CHECK(bad.calls == 1);
@@ -825,7 +828,7 @@ static void test_fresh_topics(struct fluvio_client *client) {
         CHECK_EMPTY(one);
         producer = PRODUCER(client, name, 0);
         SEND_STR(producer, "fresh");
-        CHECK_OK(fluvio_flush(producer));
+        CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
         fluvio_producer_free(producer);
         record = NEXT(all);
         CHECK(strcmp(fluvio_record_value_str(record), "fresh") == 0 && fluvio_record_offset(record) == 0);
@@ -844,19 +847,19 @@ static void test_consumer_arguments(struct fluvio_client *client) {
     struct fluvio_record *record;
     fluvio_offset unknown;
 
-    CHECK_ERR(fluvio_consumer(NULL, "api-topic", 0, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "client");
-    CHECK_ERR(fluvio_consumer(client, NULL, 0, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
-    CHECK_ERR(fluvio_consumer(client, "api-topic", 0, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
-    CHECK_ERR(fluvio_consumer(client, "api-missing", 0, &consumer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
-    CHECK_ERR(fluvio_consumer(client, "api-missing", FLUVIO_ALL_PARTITIONS, &consumer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
-    CHECK_ERR(fluvio_consumer(client, "Not_Valid", 0, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "Not_Valid");
-    CHECK_ERR(fluvio_consumer(client, "api-topic", 5, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "partition 5");
-    CHECK_ERR(fluvio_consumer(client, "api-topic", 3, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "partition 3");
-    CHECK_ERR(fluvio_consumer(client, "api-topic", -2, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "-2");
-    CHECK_ERR(fluvio_consumer(client, "api-topic", INT32_MIN, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "negative");
+    CHECK_ERR(fluvio_consumer_new(NULL, "api-topic", 0, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_consumer_new(client, NULL, 0, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_consumer_new(client, "api-topic", 0, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_ERR(fluvio_consumer_new(client, "api-missing", 0, &consumer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
+    CHECK_ERR(fluvio_consumer_new(client, "api-missing", FLUVIO_ALL_PARTITIONS, &consumer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
+    CHECK_ERR(fluvio_consumer_new(client, "Not_Valid", 0, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "Not_Valid");
+    CHECK_ERR(fluvio_consumer_new(client, "api-topic", 5, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "partition 5");
+    CHECK_ERR(fluvio_consumer_new(client, "api-topic", 3, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "partition 3");
+    CHECK_ERR(fluvio_consumer_new(client, "api-topic", -2, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "-2");
+    CHECK_ERR(fluvio_consumer_new(client, "api-topic", INT32_MIN, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "negative");
     CHECK(consumer == (struct fluvio_consumer *)&g_checks);
 
-    CHECK_OK(fluvio_consumer(client, "api-topic", FLUVIO_ALL_PARTITIONS, &all));
+    CHECK_OK(fluvio_consumer_new(client, "api-topic", FLUVIO_ALL_PARTITIONS, &all));
     CHECK(all != NULL);
     CHECK_ERR(fluvio_consumer_stream(NULL, fluvio_offset_beginning(), &stream), FLUVIO_ERR_INVALID_ARGUMENT, "consumer");
     CHECK_ERR(fluvio_consumer_stream(all, fluvio_offset_beginning(), NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
@@ -894,7 +897,7 @@ static struct fluvio_stream *named_stream_at(const char *file, int line, struct 
     check_status_at(file, line, "set_consumer_id", fluvio_consumer_config_set_consumer_id(config, id), FLUVIO_OK, NULL);
     check_status_at(file, line, "set_offset_strategy", fluvio_consumer_config_set_offset_strategy(config, strategy), FLUVIO_OK, NULL);
     check_status_at(file, line, "set_continuous", fluvio_consumer_config_set_continuous(config, !finite), FLUVIO_OK, NULL);
-    check_status_at(file, line, "fluvio_consumer_with_config", fluvio_consumer_with_config(client, topic, config, &consumer), FLUVIO_OK,
+    check_status_at(file, line, "fluvio_consumer_with_config", fluvio_consumer_new_with_config(client, topic, config, &consumer), FLUVIO_OK,
                     NULL);
     fluvio_consumer_config_free(config); /* the consumer keeps its own copy */
     check_status_at(file, line, "fluvio_consumer_stream", fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &stream), FLUVIO_OK,
@@ -960,7 +963,7 @@ static void test_consumer_offsets(struct fluvio_client *client) {
         snprintf(value, sizeof value, "o%d", i);
         SEND_STR(producer, value);
     }
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
 
     /* Config misuse. */
@@ -970,6 +973,7 @@ static void test_consumer_offsets(struct fluvio_client *client) {
     CHECK_ERR(fluvio_consumer_config_set_offset_strategy(NULL, FLUVIO_OFFSET_STRATEGY_AUTO), FLUVIO_ERR_INVALID_ARGUMENT, "config");
     CHECK_ERR(fluvio_consumer_config_set_offset_strategy(config, 7), FLUVIO_ERR_INVALID_ARGUMENT, "7");
     CHECK_ERR(fluvio_consumer_config_set_offset_flush_ms(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 ms");
+    CHECK_ERR(fluvio_consumer_config_set_offset_flush_ms(config, -1), FLUVIO_ERR_INVALID_ARGUMENT, "-1 ms");
     CHECK_ERR(fluvio_consumer_config_set_offset_flush_ms(NULL, 10), FLUVIO_ERR_INVALID_ARGUMENT, "config");
     CHECK_ERR(fluvio_consumer_config_set_max_bytes(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "max bytes");
     CHECK_ERR(fluvio_consumer_config_set_max_bytes(NULL, 100), FLUVIO_ERR_INVALID_ARGUMENT, "config");
@@ -979,14 +983,14 @@ static void test_consumer_offsets(struct fluvio_client *client) {
     CHECK_ERR(fluvio_consumer_config_add_partition(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "already");
     /* A strategy without a consumer id, then a partition the topic lacks. */
     CHECK_OK(fluvio_consumer_config_set_offset_strategy(config, FLUVIO_OFFSET_STRATEGY_MANUAL));
-    CHECK_ERR(fluvio_consumer_with_config(client, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "consumer id");
+    CHECK_ERR(fluvio_consumer_new_with_config(client, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "consumer id");
     CHECK_OK(fluvio_consumer_config_set_consumer_id(config, "c-api"));
     CHECK_OK(fluvio_consumer_config_add_partition(config, 1));
-    CHECK_ERR(fluvio_consumer_with_config(client, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "partition 1");
-    CHECK_ERR(fluvio_consumer_with_config(NULL, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "client");
-    CHECK_ERR(fluvio_consumer_with_config(client, NULL, config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
-    CHECK_ERR(fluvio_consumer_with_config(client, "api-offsets", config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
-    CHECK_ERR(fluvio_consumer_with_config(client, "api-nothing", NULL, &consumer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-nothing");
+    CHECK_ERR(fluvio_consumer_new_with_config(client, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "partition 1");
+    CHECK_ERR(fluvio_consumer_new_with_config(NULL, "api-offsets", config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_consumer_new_with_config(client, NULL, config, &consumer), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_consumer_new_with_config(client, "api-offsets", config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_ERR(fluvio_consumer_new_with_config(client, "api-nothing", NULL, &consumer), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-nothing");
     CHECK(consumer == (struct fluvio_consumer *)&g_checks);
     CHECK_OK(fluvio_consumer_config_set_consumer_id(config, NULL)); /* removes the name */
     CHECK_OK(fluvio_consumer_config_set_offset_flush_ms(config, 50));
@@ -996,7 +1000,7 @@ static void test_consumer_offsets(struct fluvio_client *client) {
 
     /* Default config: a plain consumer of every partition. */
     consumer = NULL;
-    CHECK_OK(fluvio_consumer_with_config(client, "api-offsets", NULL, &consumer));
+    CHECK_OK(fluvio_consumer_new_with_config(client, "api-offsets", NULL, &consumer));
     CHECK_OK(fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &plain));
     fluvio_consumer_free(consumer);
     record = NEXT(plain);
@@ -1140,8 +1144,8 @@ static void test_tls_and_profiles(void) {
     CHECK_ERR(fluvio_client_config_set_client_id(config, ""), FLUVIO_ERR_INVALID_ARGUMENT, "client id");
     CHECK_ERR(fluvio_client_config_set_client_id(config, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "client_id");
     CHECK_ERR(fluvio_client_config_set_request_timeout_ms(NULL, 1000), FLUVIO_ERR_INVALID_ARGUMENT, "config");
-    CHECK_ERR(fluvio_client_config_set_request_timeout_ms(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "positive");
-    CHECK_ERR(fluvio_client_config_set_request_timeout_ms(config, -1), FLUVIO_ERR_INVALID_ARGUMENT, "-1 ms");
+    CHECK_ERR(fluvio_client_config_set_request_timeout_ms(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 ms");
+    CHECK_OK(fluvio_client_config_set_request_timeout_ms(config, -1)); /* without limit */
     CHECK_OK(fluvio_client_config_set_request_timeout_ms(config, 30000));
     CHECK_ERR(fluvio_client_config_set_tls_policy(config, 9), FLUVIO_ERR_INVALID_ARGUMENT, "9");
     CHECK_ERR(fluvio_client_config_set_tls_domain(config, "localhost"), FLUVIO_ERR_INVALID_ARGUMENT, "TLS policy first");
@@ -1264,13 +1268,13 @@ static void test_offsets(const char *endpoint) {
     CHECK_OK(fluvio_connect(endpoint, &client));
     CHECK_OK(fluvio_topic_create(client, "api-off", 1, 1));
     producer = PRODUCER(client, "api-off", 0);
-    CHECK_OK(fluvio_consumer(client, "api-off", 0, &consumer));
+    CHECK_OK(fluvio_consumer_new(client, "api-off", 0, &consumer));
     fluvio_client_free(client);
     for (i = 0; i < 10; i++) {
         snprintf(value, sizeof value, "off-%d", i);
         SEND_STR(producer, value);
     }
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
 
     /* The offset constructors. */
     offset = fluvio_offset_beginning();
@@ -1319,7 +1323,7 @@ static void test_offsets(const char *endpoint) {
     CHECK_EMPTY(last_two);
 
     CHECK_OK(fluvio_producer_send_with_delivery(producer, NULL, 0, "off-10", 6, &delivery));
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     record = NEXT(at_end);
     CHECK(fluvio_record_offset(record) == 10 && strcmp(fluvio_record_value_str(record), "off-10") == 0);
     fluvio_record_free(record);
@@ -1354,7 +1358,7 @@ static void test_stream_fd(struct fluvio_client *client) {
     CHECK_OK(fluvio_topic_create(client, "api-fd", 1, 1));
     producer = PRODUCER(client, "api-fd", 0);
     SEND_STR(producer, "old");
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
 
     stream = OPEN_STREAM(client, "api-fd", 0, fluvio_offset_end());
     pfd.fd = fluvio_stream_fd(stream);
@@ -1370,7 +1374,7 @@ static void test_stream_fd(struct fluvio_client *client) {
         snprintf(value, sizeof value, "fd-%d", i);
         SEND_STR(producer, value);
     }
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     while (received < 3) {
         struct fluvio_record *record = NULL;
         fluvio_status status;
@@ -1416,7 +1420,7 @@ static void test_deleted_topic(struct fluvio_client *client) {
     producer = PRODUCER(client, "api-gone", 0);
     kept = PRODUCER(client, "api-gone", 0);
     CHECK_OK(fluvio_producer_send(producer, "k", 1, "before-delete", 13));
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
     stream = OPEN_STREAM(client, "api-gone", 0, fluvio_offset_beginning());
     all = OPEN_STREAM(client, "api-gone", FLUVIO_ALL_PARTITIONS, fluvio_offset_beginning());
@@ -1427,8 +1431,8 @@ static void test_deleted_topic(struct fluvio_client *client) {
     CHECK_OK(fluvio_topic_delete(client, "api-gone"));
     /* A producer of the deleted topic: its records fail, and flush says why. */
     CHECK_OK(fluvio_producer_send(kept, NULL, 0, "after-delete", 12));
-    CHECK_ERR(fluvio_flush(kept), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-gone");
-    CHECK_OK(fluvio_flush(kept)); /* each failure is reported once */
+    CHECK_ERR(fluvio_producer_flush(kept, FLUVIO_FLUSH_TIMEOUT_MS), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-gone");
+    CHECK_OK(fluvio_producer_flush(kept, FLUVIO_FLUSH_TIMEOUT_MS)); /* each failure is reported once */
     fluvio_producer_free(kept);
 
     /* Partition 0 may hold the record: skip it, then the stream must end
@@ -1494,11 +1498,11 @@ static void test_cluster_gone(void) {
     /* Only flushes send; a short retry policy. */
     CHECK_OK(fluvio_producer_config_set_linger_ms(producer_config, 600000));
     CHECK_OK(fluvio_producer_config_set_retry(producer_config, 3, 20, 100, 2000));
-    CHECK_OK(fluvio_topic_producer(client, "lost", producer_config, &producer));
+    CHECK_OK(fluvio_producer_new(client, "lost", producer_config, &producer));
     fluvio_producer_config_free(producer_config);
     /* The stream rides through failures for 300 ms, then reports them. */
     CHECK_OK(fluvio_consumer_config_set_reconnect_timeout_ms(consumer_config, 300));
-    CHECK_OK(fluvio_consumer_with_config(client, "lost", consumer_config, &consumer));
+    CHECK_OK(fluvio_consumer_new_with_config(client, "lost", consumer_config, &consumer));
     fluvio_consumer_config_free(consumer_config);
     CHECK_OK(fluvio_consumer_stream(consumer, fluvio_offset_end(), &stream));
     fluvio_consumer_free(consumer);
@@ -1516,10 +1520,10 @@ static void test_cluster_gone(void) {
     fluvio_stream_free(stream);
     /* The batch is retried (reconnecting) before it fails: short flushes
      * time out, then flush reports the failure once. */
-    CHECK_ERR(fluvio_flush_timeout(producer, 0), FLUVIO_ERR_TIMEOUT, "not acknowledged");
-    CHECK_ERR(fluvio_flush_timeout(producer, 50), FLUVIO_ERR_TIMEOUT, "not acknowledged");
-    CHECK_STATUS(fluvio_flush(producer), FLUVIO_ERR_CONNECTION);
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_ERR(fluvio_producer_flush(producer, 0), FLUVIO_ERR_TIMEOUT, "not acknowledged");
+    CHECK_ERR(fluvio_producer_flush(producer, 50), FLUVIO_ERR_TIMEOUT, "not acknowledged");
+    CHECK_STATUS(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS), FLUVIO_ERR_CONNECTION);
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
     CHECK_STATUS(fluvio_topic_create(client, "lost-too", 1, 1), FLUVIO_ERR_CONNECTION);
     fluvio_client_free(client);
@@ -1575,6 +1579,17 @@ static void test_faults(struct fluvio_local_cluster *cluster, struct fluvio_clie
     CHECK_ERR(fluvio_producer_config_set_retry(config, 3, 0, 10, 100), FLUVIO_ERR_INVALID_ARGUMENT, "backoff");
     CHECK_ERR(fluvio_producer_config_set_retry(config, 3, 20, 10, 100), FLUVIO_ERR_INVALID_ARGUMENT, "backoff");
     CHECK_ERR(fluvio_producer_config_set_retry(config, 3, 10, 20, 0), FLUVIO_ERR_INVALID_ARGUMENT, "timeout");
+    CHECK_ERR(fluvio_producer_config_set_retry(config, 3, -1, 20, 100), FLUVIO_ERR_INVALID_ARGUMENT, "backoff");
+    {
+        /* -1 means "without limit" for every time limit setting. */
+        struct fluvio_producer_config *unlimited = fluvio_producer_config_new();
+        CHECK_OK(fluvio_producer_config_set_retry(unlimited, 3, 10, 20, -1));
+        CHECK_OK(fluvio_producer_config_set_request_timeout_ms(unlimited, -1));
+        fluvio_producer_config_free(unlimited);
+        struct fluvio_consumer_config *reconnecting = fluvio_consumer_config_new();
+        CHECK_OK(fluvio_consumer_config_set_reconnect_timeout_ms(reconnecting, -1));
+        fluvio_consumer_config_free(reconnecting);
+    }
     CHECK_ERR(fluvio_producer_config_set_max_in_flight(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 requests");
     CHECK_ERR(fluvio_producer_config_set_request_timeout_ms(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "0 ms");
     CHECK_ERR(fluvio_consumer_config_set_reconnect_timeout_ms(NULL, 5), FLUVIO_ERR_INVALID_ARGUMENT, "config");
@@ -1585,57 +1600,58 @@ static void test_faults(struct fluvio_local_cluster *cluster, struct fluvio_clie
     CHECK_OK(fluvio_producer_config_set_max_in_flight(config, 1));
     CHECK_OK(fluvio_producer_config_set_request_timeout_ms(config, 5000));
     CHECK_OK(fluvio_producer_config_set_retry(config, 50, 10, 200, 20000));
-    CHECK_OK(fluvio_topic_producer(client, "api-faults", config, &patient));
+    CHECK_OK(fluvio_producer_new(client, "api-faults", config, &patient));
     CHECK_OK(fluvio_producer_config_set_delivery(config, FLUVIO_DELIVERY_AT_MOST_ONCE));
-    CHECK_OK(fluvio_topic_producer(client, "api-faults", config, &hasty));
+    CHECK_OK(fluvio_producer_new(client, "api-faults", config, &hasty));
     fluvio_producer_config_free(config);
     stream = OPEN_STREAM(client, "api-faults", 0, fluvio_offset_beginning());
 
     send_ten(patient);
-    CHECK_OK(fluvio_flush(patient));
+    CHECK_OK(fluvio_producer_flush(patient, FLUVIO_FLUSH_TIMEOUT_MS));
     EXPECT_OFFSETS(stream, 10, &next);
     /* Every connection dropped: the producer and the stream reconnect. */
     CHECK_OK(fluvio_local_cluster_drop_connections(cluster));
     send_ten(patient);
-    CHECK_OK(fluvio_flush(patient));
+    CHECK_OK(fluvio_producer_flush(patient, FLUVIO_FLUSH_TIMEOUT_MS));
     EXPECT_OFFSETS(stream, 10, &next);
     /* The leader moves: both follow it. */
     CHECK_OK(fluvio_local_cluster_move_leader(cluster, "api-faults", 0, 5002));
     send_ten(patient);
-    CHECK_OK(fluvio_flush(patient));
+    CHECK_OK(fluvio_producer_flush(patient, FLUVIO_FLUSH_TIMEOUT_MS));
     EXPECT_OFFSETS(stream, 10, &next);
     /* Injected retriable failures: at-least-once retries them... */
     CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 2, 6));
     send_ten(patient);
-    CHECK_OK(fluvio_flush(patient));
+    CHECK_OK(fluvio_producer_flush(patient, FLUVIO_FLUSH_TIMEOUT_MS));
     EXPECT_OFFSETS(stream, 10, &next);
     /* ...at-most-once loses the record and says so. */
     CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 1, 6));
     SEND_STR(hasty, "lost");
-    CHECK_ERR(fluvio_flush(hasty), FLUVIO_ERR_SERVER, "not the leader");
+    CHECK_ERR(fluvio_producer_flush(hasty, FLUVIO_FLUSH_TIMEOUT_MS), FLUVIO_ERR_SERVER, "not the leader");
     SEND_STR(hasty, "kept");
-    CHECK_OK(fluvio_flush(hasty));
+    CHECK_OK(fluvio_producer_flush(hasty, FLUVIO_FLUSH_TIMEOUT_MS));
     EXPECT_OFFSETS(stream, 1, &next);
     /* The leader's SPU away and back: the stream waits, then goes on. */
     CHECK_OK(fluvio_local_cluster_stop_spu(cluster, 5002));
     SEND_STR(patient, "while away");
-    CHECK_ERR(fluvio_flush_timeout(patient, 100), FLUVIO_ERR_TIMEOUT, "not acknowledged");
+    CHECK_ERR(fluvio_producer_flush(patient, 100), FLUVIO_ERR_TIMEOUT, "not acknowledged");
     CHECK_OK(fluvio_local_cluster_start_spu(cluster, 5002));
-    CHECK_OK(fluvio_flush(patient));
+    CHECK_OK(fluvio_producer_flush(patient, FLUVIO_FLUSH_TIMEOUT_MS));
     EXPECT_OFFSETS(stream, 1, &next);
     CHECK(next == 42);
     /* Answers later than the request timeout: at-most-once reports a timeout. */
     CHECK_ERR(fluvio_local_cluster_set_produce_delay_ms(NULL, 10), FLUVIO_ERR_INVALID_ARGUMENT, "cluster");
+    CHECK_ERR(fluvio_local_cluster_set_produce_delay_ms(cluster, -1), FLUVIO_ERR_INVALID_ARGUMENT, "negative");
     CHECK_OK(fluvio_local_cluster_set_produce_delay_ms(cluster, 800));
     config = fluvio_producer_config_new();
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 0));
     CHECK_OK(fluvio_producer_config_set_request_timeout_ms(config, 100));
     CHECK_OK(fluvio_producer_config_set_delivery(config, FLUVIO_DELIVERY_AT_MOST_ONCE));
     fluvio_producer_free(hasty);
-    CHECK_OK(fluvio_topic_producer(client, "api-faults", config, &hasty));
+    CHECK_OK(fluvio_producer_new(client, "api-faults", config, &hasty));
     fluvio_producer_config_free(config);
     SEND_STR(hasty, "late");
-    CHECK_ERR(fluvio_flush(hasty), FLUVIO_ERR_TIMEOUT, "no answer");
+    CHECK_ERR(fluvio_producer_flush(hasty, FLUVIO_FLUSH_TIMEOUT_MS), FLUVIO_ERR_TIMEOUT, "no answer");
     CHECK_OK(fluvio_local_cluster_set_produce_delay_ms(cluster, 0));
 
     fluvio_stream_free(stream);
@@ -1691,7 +1707,7 @@ static void test_threads(struct fluvio_client *client) {
         CHECK(pthread_join(threads[t], NULL) == 0);
     }
     CHECK(strcmp(fluvio_last_error(), main_error) == 0); /* the threads' failures are theirs */
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
 
     memset(last, -1, sizeof last);
     stream = OPEN_STREAM(client, "api-threads", FLUVIO_ALL_PARTITIONS, fluvio_offset_beginning());

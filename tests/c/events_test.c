@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fluvio.h"
+#include "fluvio_testing.h" /* the embedded cluster's fault injection */
 
 static long g_checks;
 
@@ -150,7 +151,7 @@ static struct fluvio_producer *report_producer(struct fluvio_client *client, con
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, linger_ms));
     CHECK_OK(fluvio_producer_config_set_max_in_flight(config, max_in_flight));
     CHECK_STATUS(fluvio_producer_config_set_delivery_report(NULL, count_report, t), FLUVIO_ERR_INVALID_ARGUMENT);
-    CHECK_OK(fluvio_topic_producer(client, topic, config, &producer));
+    CHECK_OK(fluvio_producer_new(client, topic, config, &producer));
     fluvio_producer_config_free(config);
     return producer;
 }
@@ -260,7 +261,7 @@ static void test_failure_reports(struct fluvio_local_cluster *cluster, struct fl
     producer = report_producer(client, "ev-fail", t, FLUVIO_DELIVERY_AT_MOST_ONCE, 0, 5);
     CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 1, 10));
     send_numbered(producer, t, 0, n);
-    CHECK_STATUS(fluvio_flush(producer), FLUVIO_ERR_SERVER); /* flush serves the reports too */
+    CHECK_STATUS(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS), FLUVIO_ERR_SERVER); /* flush serves the reports too */
     CHECK(fluvio_last_error_code() == 10);
     CHECK(strcmp(fluvio_error_code_name(fluvio_last_error_code()), "MessageTooLarge") == 0);
     CHECK(!fluvio_last_error_retriable());
@@ -277,7 +278,7 @@ static void test_failure_reports(struct fluvio_local_cluster *cluster, struct fl
     producer = report_producer(client, "ev-fail", t, FLUVIO_DELIVERY_AT_LEAST_ONCE, 0, 1);
     CHECK_OK(fluvio_local_cluster_fail_next_produces(cluster, 5, 6));
     send_numbered(producer, t, 0, n);
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     CHECK(t->reports == n && t->ok == n && t->failed == 0);
     free_reporting(producer, t);
 
@@ -287,7 +288,7 @@ static void test_failure_reports(struct fluvio_local_cluster *cluster, struct fl
     t = new_tally();
     producer = report_producer(client, "ev-spu", t, FLUVIO_DELIVERY_AT_MOST_ONCE, 0, 5);
     send_numbered(producer, t, 0, 10);
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     CHECK(t->ok == 10);
     CHECK_OK(fluvio_local_cluster_stop_spu(cluster, 5002));
     send_numbered(producer, t, 10, 20);
@@ -335,7 +336,7 @@ static void resend_report(void *user_data, const struct fluvio_delivery_report *
     }
     if (r->reports == 50) {
         /* Flush from inside: it waits for the records, serves nothing. */
-        r->flush_status = fluvio_flush(r->producer);
+        r->flush_status = fluvio_producer_flush(r->producer, FLUVIO_FLUSH_TIMEOUT_MS);
         r->flushes++;
         CHECK_OK(fluvio_producer_poll(r->producer, 0, &served));
         CHECK(served == 0);
@@ -352,10 +353,10 @@ static void test_reentrant_callback(struct fluvio_client *client) {
     CHECK_OK(fluvio_topic_create(client, "ev-reenter", 1, 1));
     CHECK_OK(fluvio_producer_config_set_delivery_report(config, resend_report, &r));
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 0));
-    CHECK_OK(fluvio_topic_producer(client, "ev-reenter", config, &r.producer));
+    CHECK_OK(fluvio_producer_new(client, "ev-reenter", config, &r.producer));
     CHECK_OK(fluvio_producer_config_set_delivery_report(config, count_other_report, &r));
     CHECK_OK(fluvio_producer_config_set_linger_ms(config, 60000));
-    CHECK_OK(fluvio_topic_producer(client, "ev-reenter", config, &r.other));
+    CHECK_OK(fluvio_producer_new(client, "ev-reenter", config, &r.other));
     fluvio_producer_config_free(config);
     for (i = 0; i < 20; i++) {
         CHECK_OK(fluvio_producer_send(r.other, NULL, 0, "other", 5));
@@ -409,12 +410,12 @@ static void test_log_callback(struct fluvio_local_cluster *cluster, struct fluvi
     CHECK_OK(fluvio_log_poll(0, NULL)); /* whatever came before */
 
     CHECK_OK(fluvio_topic_create(client, "ev-log", 1, 1));
-    CHECK_OK(fluvio_topic_producer(client, "ev-log", NULL, &producer));
+    CHECK_OK(fluvio_producer_new(client, "ev-log", NULL, &producer));
     CHECK_OK(fluvio_producer_send(producer, NULL, 0, "before", 6));
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     CHECK_OK(fluvio_local_cluster_drop_connections(cluster));
     CHECK_OK(fluvio_producer_send(producer, NULL, 0, "after", 5));
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     deadline = now_ms() + WAIT_MS;
     while (l.reconnects == 0 && now_ms() < deadline) {
         CHECK_OK(fluvio_log_poll(100, NULL));
@@ -462,11 +463,11 @@ static void test_stats(const char *endpoint) {
     CHECK_STATUS(fluvio_client_stats(NULL, &json), FLUVIO_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(fluvio_client_stats(client, NULL), FLUVIO_ERR_INVALID_ARGUMENT);
     CHECK_OK(fluvio_topic_create(client, "ev-stats", 2, 1));
-    CHECK_OK(fluvio_topic_producer(client, "ev-stats", NULL, &producer));
+    CHECK_OK(fluvio_producer_new(client, "ev-stats", NULL, &producer));
     for (i = 0; i < 1000; i++) {
         CHECK_OK(fluvio_producer_send(producer, "k", 1, "0123456789", 10));
     }
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     CHECK_OK(fluvio_client_stats(client, &json));
     CHECK(strncmp(json, "{\"version\":1,", 13) == 0);
     CHECK(json_number(json, "\"producer\"", "records") == 1000);
@@ -478,7 +479,7 @@ static void test_stats(const char *endpoint) {
     fluvio_string_free(json);
 
     /* Read 600 of the 1000 (one partition holds all of a key's records). */
-    CHECK_OK(fluvio_consumer(client, "ev-stats", -1, &consumer));
+    CHECK_OK(fluvio_consumer_new(client, "ev-stats", -1, &consumer));
     CHECK_OK(fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &stream));
     while (read < 600) {
         CHECK_OK(fluvio_stream_next(stream, WAIT_MS, &record));
@@ -515,11 +516,11 @@ static void test_stats(const char *endpoint) {
 
 static void test_structured_errors(struct fluvio_client *client) {
     struct fluvio_producer *producer = NULL;
-    CHECK_STATUS(fluvio_topic_producer(client, "ev-missing", NULL, &producer), FLUVIO_ERR_TOPIC_NOT_FOUND);
+    CHECK_STATUS(fluvio_producer_new(client, "ev-missing", NULL, &producer), FLUVIO_ERR_TOPIC_NOT_FOUND);
     CHECK(fluvio_last_error_code() == 2001);
     CHECK(strcmp(fluvio_error_code_name(2001), "TopicNotFound") == 0);
     CHECK(!fluvio_last_error_retriable());
-    CHECK_STATUS(fluvio_topic_producer(NULL, "ev-missing", NULL, &producer), FLUVIO_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(fluvio_producer_new(NULL, "ev-missing", NULL, &producer), FLUVIO_ERR_INVALID_ARGUMENT);
     CHECK(fluvio_last_error_code() == 0);
     CHECK(strcmp(fluvio_error_code_name(0), "None") == 0);
     CHECK(strcmp(fluvio_error_code_name(6), "NotLeaderForPartition") == 0);

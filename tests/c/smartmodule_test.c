@@ -79,13 +79,13 @@ static struct fluvio_smartmodule *from_file(const char *module) {
 static void produce(struct fluvio_client *client, const char *topic, const char **keys, const char **values, int n,
                     int one_per_batch) {
     struct fluvio_producer *producer = NULL;
-    CHECK_OK(fluvio_topic_producer(client, topic, NULL, &producer));
+    CHECK_OK(fluvio_producer_new(client, topic, NULL, &producer));
     for (int i = 0; i < n; i++) {
         const char *key = keys ? keys[i] : NULL;
         CHECK_OK(fluvio_producer_send(producer, key, key ? strlen(key) : 0, values[i], strlen(values[i])));
-        if (one_per_batch) CHECK_OK(fluvio_flush(producer));
+        if (one_per_batch) CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     }
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
 }
 
@@ -95,7 +95,7 @@ static void produce_with(struct fluvio_producer *producer, const char **keys, co
         const char *key = keys ? keys[i] : NULL;
         CHECK_OK(fluvio_producer_send(producer, key, key ? strlen(key) : 0, values[i], strlen(values[i])));
     }
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
 }
 
 /* ------------------------------------------------------------- consuming */
@@ -135,7 +135,7 @@ static void consume(struct fluvio_client *client, const char *topic, struct fluv
     CHECK_OK(fluvio_consumer_config_set_continuous(config, false));
     for (int i = 0; i < n_chain; i++) CHECK_OK(fluvio_consumer_config_add_smartmodule(config, chain[i]));
     struct fluvio_consumer *consumer = NULL;
-    CHECK_OK(fluvio_consumer_with_config(client, topic, config, &consumer));
+    CHECK_OK(fluvio_consumer_new_with_config(client, topic, config, &consumer));
     fluvio_consumer_config_free(config);
     struct fluvio_stream *stream = NULL;
     CHECK_OK(fluvio_consumer_stream(consumer, start, &stream));
@@ -251,6 +251,7 @@ int main(int argc, char **argv) {
     CHECK_STATUS(fluvio_local_config_set_smartmodule_limits(NULL, 30000, 1), FLUVIO_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(fluvio_local_config_set_smartmodule_limits(local, 0, 1), FLUVIO_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(fluvio_local_config_set_smartmodule_limits(local, 30000, 0), FLUVIO_ERR_INVALID_ARGUMENT);
+    CHECK_OK(fluvio_local_config_set_smartmodule_limits(local, -1, 20000000)); /* no time limit, as a real SPU */
     CHECK_OK(fluvio_local_config_set_smartmodule_limits(local, 30000, 20000000));
     struct fluvio_local_cluster *cluster = NULL;
     CHECK_OK(fluvio_local_cluster_start(local, &cluster));
@@ -521,10 +522,10 @@ int main(int argc, char **argv) {
     CHECK_OK(fluvio_producer_config_add_smartmodule(pconfig, named));
     fluvio_smartmodule_free(named);
     struct fluvio_producer *producer = NULL;
-    CHECK_OK(fluvio_topic_producer(client, "produced", pconfig, &producer));
+    CHECK_OK(fluvio_producer_new(client, "produced", pconfig, &producer));
     fluvio_producer_config_free(pconfig);
     for (int i = 0; i < 20; i++) CHECK_OK(fluvio_producer_send(producer, NULL, 0, g_number_text[i], strlen(g_number_text[i])));
-    CHECK_OK(fluvio_flush(producer));
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
     fluvio_producer_free(producer);
     consume(client, "produced", NULL, 0, fluvio_offset_beginning(), r);
     for (int i = 0; i < 20; i += 2) expect_add(&e, i / 2, g_number_text[i]);
@@ -535,7 +536,7 @@ int main(int argc, char **argv) {
     CHECK_OK(fluvio_topic_create(client, "shouted", 1, 1));
     pconfig = fluvio_producer_config_new();
     CHECK_OK(fluvio_producer_config_add_smartmodule(pconfig, upper));
-    CHECK_OK(fluvio_topic_producer(client, "shouted", pconfig, &producer));
+    CHECK_OK(fluvio_producer_new(client, "shouted", pconfig, &producer));
     fluvio_producer_config_free(pconfig);
     produce_with(producer, word_keys, words, 5);
     fluvio_producer_free(producer);
@@ -555,10 +556,10 @@ int main(int argc, char **argv) {
     CHECK_OK(fluvio_topic_create(client, "rejected", 1, 1));
     pconfig = fluvio_producer_config_new();
     CHECK_OK(fluvio_producer_config_add_smartmodule(pconfig, picky));
-    CHECK_OK(fluvio_topic_producer(client, "rejected", pconfig, &producer));
+    CHECK_OK(fluvio_producer_new(client, "rejected", pconfig, &producer));
     fluvio_producer_config_free(pconfig);
     for (int i = 0; i < 4; i++) CHECK_OK(fluvio_producer_send(producer, NULL, 0, errs[i], strlen(errs[i])));
-    int flushed = fluvio_flush(producer);
+    int flushed = fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS);
     CHECK(flushed == FLUVIO_ERR_SMARTMODULE);
     CHECK(strstr(fluvio_last_error(), "the record is bad") != NULL);
     fluvio_producer_free(producer);
