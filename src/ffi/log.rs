@@ -109,34 +109,28 @@ impl LogQueue {
         if crate::callback::inside() {
             return 0;
         }
-        if !wait.is_zero() {
-            let queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-            if queue.messages.is_empty() {
-                drop(self.arrived.wait_timeout_while(queue, wait, |q| q.messages.is_empty()));
-            }
-        }
-        let _one_at_a_time = self.serving.lock().unwrap_or_else(|p| p.into_inner());
-        let _inside = crate::callback::Inside::enter();
-        let callback = *self.callback.lock().unwrap_or_else(|p| p.into_inner());
-        let mut served = 0;
-        let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            let dropped = std::mem::take(&mut queue.dropped);
-            let Some(message) = queue.messages.pop_front() else { break };
-            if queue.messages.is_empty() {
-                self.readiness.set(false);
-            }
-            drop(queue);
-            if let Some(callback) = callback {
+        crate::callback::serve_queue(
+            &self.queue,
+            &self.arrived,
+            &self.serving,
+            wait,
+            |q| q.messages.is_empty(),
+            |q| {
+                let message = q.messages.pop_front()?;
+                if q.messages.is_empty() {
+                    self.readiness.set(false);
+                }
+                Some((std::mem::take(&mut q.dropped), message))
+            },
+            |(dropped, message)| {
+                let Some(callback) = *self.callback.lock().unwrap_or_else(|p| p.into_inner()) else { return 0 };
                 if dropped > 0 {
                     call(callback, Level::Warning, "ffi", &format!("{dropped} log messages were dropped: nobody polled"));
                 }
                 call(callback, message.level, message.module, &message.text);
-                served += 1;
-            }
-            queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-        }
-        served
+                1
+            },
+        )
     }
 }
 

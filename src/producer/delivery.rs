@@ -188,28 +188,26 @@ impl Reports {
     }
 
     fn serve_now(&self, timeout: Duration, mut serve: impl FnMut(&ReportBatch)) -> usize {
-        if !timeout.is_zero() {
-            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            if state.ready.is_empty() && !state.closed {
-                drop(self.arrived.wait_timeout_while(state, timeout, |s| s.ready.is_empty() && !s.closed));
-            }
-        }
-        let _one_at_a_time = self.serving.lock().unwrap_or_else(|p| p.into_inner());
-        let _inside = crate::callback::Inside::enter();
-        let mut served = 0;
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while let Some(batch) = state.ready.pop_front() {
-            if state.ready.is_empty() {
-                if let Some(signal) = &self.signal {
-                    signal(false);
+        crate::callback::serve_queue(
+            &self.state,
+            &self.arrived,
+            &self.serving,
+            timeout,
+            |s| s.ready.is_empty() && !s.closed,
+            |s| {
+                let batch = s.ready.pop_front()?;
+                if s.ready.is_empty() {
+                    if let Some(signal) = &self.signal {
+                        signal(false);
+                    }
                 }
-            }
-            drop(state);
-            serve(&batch);
-            served += batch.records.len();
-            state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        }
-        served
+                Some(batch)
+            },
+            |batch| {
+                serve(&batch);
+                batch.records.len()
+            },
+        )
     }
 
     /// Ends every wait for reports, now and later (the producer stopped for
