@@ -22,23 +22,29 @@ pub const SC_GATE: i32 = 0;
 /// and never read; a change of `kill` closes every open one.
 #[derive(Clone, Debug)]
 pub struct Gate {
-    down: Arc<AtomicBool>,
-    silent: Arc<AtomicBool>,
-    /// Connections accepted while silent, so far.
-    silenced: Arc<AtomicUsize>,
+    switches: Arc<Switches>,
     kill: watch::Receiver<u64>,
+}
+
+/// The switches of one listener, shared by its gates and the control.
+#[derive(Debug, Default)]
+struct Switches {
+    down: AtomicBool,
+    silent: AtomicBool,
+    /// Connections accepted while silent, so far.
+    silenced: AtomicUsize,
 }
 
 impl Gate {
     pub fn is_down(&self) -> bool {
-        self.down.load(Ordering::Acquire)
+        self.switches.down.load(Ordering::Acquire)
     }
 
     /// Whether a connection accepted now must be held silent (and counts it).
     pub fn take_silenced(&self) -> bool {
-        let silent = self.silent.load(Ordering::Acquire);
+        let silent = self.switches.silent.load(Ordering::Acquire);
         if silent {
-            self.silenced.fetch_add(1, Ordering::AcqRel);
+            self.switches.silenced.fetch_add(1, Ordering::AcqRel);
         }
         silent
     }
@@ -53,9 +59,7 @@ impl Gate {
 
 #[derive(Debug)]
 struct GateControl {
-    down: Arc<AtomicBool>,
-    silent: Arc<AtomicBool>,
-    silenced: Arc<AtomicUsize>,
+    switches: Arc<Switches>,
     kill: watch::Sender<u64>,
 }
 
@@ -79,18 +83,8 @@ impl Faults {
     /// The gate of listener `id` (`SC_GATE` or an SPU id), made on first use.
     pub fn gate(&self, id: i32) -> Gate {
         let mut gates = lock(&self.gates);
-        let control = gates.entry(id).or_insert_with(|| GateControl {
-            down: Arc::new(AtomicBool::new(false)),
-            silent: Arc::new(AtomicBool::new(false)),
-            silenced: Arc::new(AtomicUsize::new(0)),
-            kill: watch::channel(0).0,
-        });
-        Gate {
-            down: control.down.clone(),
-            silent: control.silent.clone(),
-            silenced: control.silenced.clone(),
-            kill: control.kill.subscribe(),
-        }
+        let control = gates.entry(id).or_insert_with(|| GateControl { switches: Arc::default(), kill: watch::channel(0).0 });
+        Gate { switches: control.switches.clone(), kill: control.kill.subscribe() }
     }
 
     /// Makes listener `id` hold new connections open without reading them
@@ -98,7 +92,7 @@ impl Faults {
     /// listener's other connections).
     pub fn set_silent(&self, id: i32, silent: bool) {
         let gate = self.gate(id);
-        gate.silent.store(silent, Ordering::Release);
+        gate.switches.silent.store(silent, Ordering::Release);
         if !silent {
             self.kill(id);
         }
@@ -106,14 +100,14 @@ impl Faults {
 
     /// How many connections listener `id` has held silent so far.
     pub fn silenced(&self, id: i32) -> usize {
-        self.gate(id).silenced.load(Ordering::Acquire)
+        self.gate(id).switches.silenced.load(Ordering::Acquire)
     }
 
     /// Takes listener `id` down (`true`: every connection dropped, new ones
     /// refused) or brings it back.
     pub fn set_down(&self, id: i32, down: bool) {
         let gate = self.gate(id);
-        gate.down.store(down, Ordering::Release);
+        gate.switches.down.store(down, Ordering::Release);
         if down {
             self.kill(id);
         }
@@ -129,7 +123,7 @@ impl Faults {
     /// request read after `set_down` returned is never served, however soon
     /// the connection's task notices the kill.
     pub fn is_down(&self, id: i32) -> bool {
-        lock(&self.gates).get(&id).is_some_and(|control| control.down.load(Ordering::Acquire))
+        lock(&self.gates).get(&id).is_some_and(|control| control.switches.down.load(Ordering::Acquire))
     }
 
     /// Closes every client connection of every listener (they stay up).
