@@ -16,7 +16,7 @@ use crate::protocol::frame::{decode_request_header, RequestHeader};
 use crate::protocol::DecodeError;
 use crate::connection::{framed, FrameLimits, FrameReader, FrameSender, ReadEnd, ReadHalf, WireStyle, WriteHalf};
 
-use super::faults::Gate;
+use super::faults::{Gate, KillToken};
 use super::Shutdown;
 
 /// How long a client may take to complete the TLS handshake.
@@ -28,12 +28,21 @@ pub struct Incoming {
     tcp: TcpStream,
     tls: Option<TlsAcceptor>,
     wire: WireStyle,
+    kill: KillToken,
+}
+
+/// The read side of a served connection: its frames, and whether its
+/// listener's connections were killed since it was accepted.
+pub struct RequestReader {
+    frames: FrameReader,
+    kill: KillToken,
 }
 
 /// Completes the TLS handshake if there is one, then splits the connection
-/// into its frame reader and writer; `None` (logged) if the handshake fails.
-pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option<(FrameReader, FrameSender)> {
-    let Incoming { tcp, tls, wire } = incoming;
+/// into its request reader and frame writer; `None` (logged) if the
+/// handshake fails.
+pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option<(RequestReader, FrameSender)> {
+    let Incoming { tcp, tls, wire, kill } = incoming;
     let _ = tcp.set_nodelay(wire == WireStyle::Fast);
     let peer = tcp.peer_addr().map_or_else(|_| "?".to_string(), |a| a.to_string());
     let (read, write): (ReadHalf, WriteHalf) = match tls {
@@ -56,7 +65,8 @@ pub async fn split(incoming: Incoming, limits: FrameLimits, who: &str) -> Option
             }
         },
     };
-    Some(framed(read, write, limits, wire))
+    let (frames, sender) = framed(read, write, limits, wire);
+    Some((RequestReader { frames, kill }, sender))
 }
 
 /// Accepts connections until `shutdown`, serving each with `serve` in a
@@ -97,7 +107,7 @@ where
             });
             continue;
         }
-        let connection = serve(Incoming { tcp, tls: tls.clone(), wire });
+        let connection = serve(Incoming { tcp, tls: tls.clone(), wire, kill: gate.kill_token() });
         let (shutdown, gate) = (shutdown.clone(), gate.clone());
         tokio::spawn(async move {
             // The kill is looked at before the connection each time the task
@@ -114,14 +124,16 @@ where
 }
 
 /// The next request of a connection, decoded with `decode`; `None` when the
-/// connection is over: the peer closed it, or sent a frame that cannot be
-/// decoded (the stream cannot be trusted past it), which is logged as `who`'s.
+/// connection is over: the peer closed it, sent a frame that cannot be
+/// decoded (the stream cannot be trusted past it), which is logged as
+/// `who`'s, or its listener's connections were killed (a request read after
+/// the kill is never served).
 pub async fn next_request<R>(
-    reader: &mut FrameReader,
+    reader: &mut RequestReader,
     who: &str,
     decode: impl Fn(&RequestHeader, &mut Reader<'_>) -> Result<R, DecodeError>,
 ) -> Option<(RequestHeader, R)> {
-    let frame = match reader.next_frame().await {
+    let frame = match reader.frames.next_frame().await {
         Ok(frame) => frame,
         Err(ReadEnd::Closed) => return None,
         Err(why) => {
@@ -129,6 +141,9 @@ pub async fn next_request<R>(
             return None;
         }
     };
+    if reader.kill.fired() {
+        return None;
+    }
     let decoded = parse_header(&frame).and_then(|(header, mut body)| Ok((header.clone(), decode(&header, &mut body)?)));
     match decoded {
         Ok(decoded) => Some(decoded),
@@ -144,4 +159,50 @@ pub fn parse_header(frame: &[u8]) -> Result<(RequestHeader, Reader<'_>), DecodeE
     let mut r = Reader::new(frame);
     let header = decode_request_header(&mut r)?;
     Ok((header, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+    use crate::local::faults::Faults;
+    use crate::protocol::api_versions::ApiVersionsRequest;
+    use crate::protocol::frame::{encode_request_frame, Request};
+
+    /// A served connection with one request already in its socket, and the
+    /// client end (kept open).
+    async fn connection_with_a_request(faults: &Faults) -> (Incoming, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (tcp, _) = listener.accept().await.unwrap();
+        let incoming = Incoming { tcp, tls: None, wire: WireStyle::Fast, kill: faults.gate(5001).kill_token() };
+        let mut frame = Vec::new();
+        let header = RequestHeader::new(ApiVersionsRequest::API_KEY, ApiVersionsRequest::DEFAULT_API_VERSION, 1, "test");
+        encode_request_frame(&header, &ApiVersionsRequest::default(), &mut frame);
+        client.write_all(&frame).await.unwrap();
+        (incoming, client)
+    }
+
+    #[tokio::test]
+    async fn a_request_read_after_the_kill_is_not_served() {
+        let faults = Faults::default();
+        let decode = |_: &RequestHeader, _: &mut Reader<'_>| Ok(());
+
+        let (incoming, _client) = connection_with_a_request(&faults).await;
+        let (mut reader, _sender) = split(incoming, FrameLimits::default(), "SPU 5001").await.unwrap();
+        assert!(next_request(&mut reader, "SPU 5001", decode).await.is_some(), "a live connection serves its request");
+
+        // The request is in the socket before the kill, read after it: a
+        // task that never waits in between must still not serve it.
+        let (incoming, _client) = connection_with_a_request(&faults).await;
+        faults.drop_connections();
+        let (mut reader, _sender) = split(incoming, FrameLimits::default(), "SPU 5001").await.unwrap();
+        assert!(next_request(&mut reader, "SPU 5001", decode).await.is_none(), "a killed connection served a request");
+
+        // A connection accepted after the kill is not killed by it.
+        let (incoming, _client) = connection_with_a_request(&faults).await;
+        let (mut reader, _sender) = split(incoming, FrameLimits::default(), "SPU 5001").await.unwrap();
+        assert!(next_request(&mut reader, "SPU 5001", decode).await.is_some());
+    }
 }

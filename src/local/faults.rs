@@ -55,6 +55,28 @@ impl Gate {
         kill.borrow_and_update();
         let _ = kill.changed().await;
     }
+
+    /// A token that tells whether the listener's connections were killed
+    /// after this call (take it when a connection is accepted).
+    pub fn kill_token(&self) -> KillToken {
+        let mut kill = self.kill.clone();
+        kill.borrow_and_update();
+        KillToken(kill)
+    }
+}
+
+/// Whether one connection's listener killed its connections since the
+/// connection was accepted: checked before each request is served, because
+/// a task that reads a request without ever waiting (it was already in the
+/// socket) gives the kill no chance to end it first.
+#[derive(Debug)]
+pub struct KillToken(watch::Receiver<u64>);
+
+impl KillToken {
+    pub fn fired(&self) -> bool {
+        // Err: the cluster is gone, which ends its connections too.
+        self.0.has_changed().unwrap_or(true)
+    }
 }
 
 #[derive(Debug)]
