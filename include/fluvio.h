@@ -91,8 +91,10 @@
  *
  * CONVENTIONS
  *
- *   Names      Every function is fluvio_<object>_<verb>, every type an opaque
- *              struct fluvio_<object>, every constant FLUVIO_<NAME>.
+ *   Names      Functions are fluvio_<object>_<verb> (fluvio_producer_send,
+ *              fluvio_stream_next), but for fluvio_connect*, which make a
+ *              client; every handle is an opaque struct fluvio_<object>, every
+ *              constant FLUVIO_<NAME>.
  *   Errors     A fallible function returns a fluvio_status: FLUVIO_OK (0) or
  *              an error code, never a crash on bad input (NULL pointers,
  *              invalid names, oversized records, a server that vanished).

@@ -9,16 +9,6 @@ use std::path::Path;
 const GUARDS: [&str; 7] =
     ["ffi_guard(", "ffi_guard_value(", "with_config_object(", "with_config(", "with_client_config(", "with_consumer_config(", "with_cluster("];
 
-/// Exported functions without a guard of their own, and why none is needed.
-const EXEMPT: [(&str, &str); 6] = [
-    ("fluvio_offset_beginning", "builds a plain struct from constants"),
-    ("fluvio_offset_end", "builds a plain struct from constants"),
-    ("fluvio_offset_absolute", "builds a plain struct from its argument"),
-    ("fluvio_offset_from_beginning", "builds a plain struct from its argument"),
-    ("fluvio_offset_from_end", "builds a plain struct from its argument"),
-    ("fluvio_version", "returns a static string"),
-];
-
 /// (file, function, body) of every `#[no_mangle]` function in `dir`.
 fn exported(dir: &Path) -> Vec<(String, String, String)> {
     let mut found = Vec::new();
@@ -46,15 +36,10 @@ fn every_exported_function_is_behind_the_panic_boundary() {
     assert!(functions.len() > 100, "found only {} exported functions: is the parser still right?", functions.len());
     let unguarded: Vec<String> = functions
         .iter()
-        .filter(|(_, name, body)| !GUARDS.iter().any(|g| body.contains(g)) && !EXEMPT.iter().any(|(n, _)| n == name))
+        .filter(|(_, _, body)| !GUARDS.iter().any(|g| body.contains(g)))
         .map(|(file, name, _)| format!("{file}: {name}"))
         .collect();
     assert!(unguarded.is_empty(), "{} of {} exported functions run outside ffi_guard:\n{}", unguarded.len(), functions.len(), unguarded.join("\n"));
-    // An exemption names a function that exists and stays trivial.
-    for (name, why) in EXEMPT {
-        let (_, _, body) = functions.iter().find(|(_, n, _)| n == name).unwrap_or_else(|| panic!("{name} is exempt but gone"));
-        assert!(body.lines().count() <= 6, "{name} ({why}) grew: guard it");
-    }
 }
 
 #[test]

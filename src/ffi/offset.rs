@@ -1,7 +1,7 @@
 //! Where a stream starts: an absolute offset, or a distance from the
 //! beginning or the end of the partition.
 
-use super::error::FfiError;
+use super::error::{ffi_guard_value, FfiError};
 use crate::consumer::Offset;
 
 /// What a `fluvio_offset` counts from.
@@ -27,33 +27,37 @@ pub struct fluvio_offset {
 /// The first record still stored.
 #[no_mangle]
 pub extern "C" fn fluvio_offset_beginning() -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_BEGINNING, value: 0 }
+    ffi_guard_value(INVALID_OFFSET, || fluvio_offset { kind: FLUVIO_OFFSET_FROM_BEGINNING, value: 0 })
 }
 
 /// The end: only records produced after the stream opens.
 #[no_mangle]
 pub extern "C" fn fluvio_offset_end() -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_END, value: 0 }
+    ffi_guard_value(INVALID_OFFSET, || fluvio_offset { kind: FLUVIO_OFFSET_FROM_END, value: 0 })
 }
 
 /// Offset `offset` (a negative one is refused by `fluvio_consumer_stream`;
 /// one past the end waits for it to be produced).
 #[no_mangle]
 pub extern "C" fn fluvio_offset_absolute(offset: i64) -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_ABSOLUTE, value: offset }
+    ffi_guard_value(INVALID_OFFSET, || fluvio_offset { kind: FLUVIO_OFFSET_ABSOLUTE, value: offset })
 }
 
 /// `n` records after the first one still stored.
 #[no_mangle]
 pub extern "C" fn fluvio_offset_from_beginning(n: u32) -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_BEGINNING, value: n.into() }
+    ffi_guard_value(INVALID_OFFSET, || fluvio_offset { kind: FLUVIO_OFFSET_FROM_BEGINNING, value: n.into() })
 }
 
 /// `n` records before the end: the last `n` records, then new ones.
 #[no_mangle]
 pub extern "C" fn fluvio_offset_from_end(n: u32) -> fluvio_offset {
-    fluvio_offset { kind: FLUVIO_OFFSET_FROM_END, value: n.into() }
+    ffi_guard_value(INVALID_OFFSET, || fluvio_offset { kind: FLUVIO_OFFSET_FROM_END, value: n.into() })
 }
+
+/// What an offset constructor returns if it ever panicked: an absolute
+/// offset of -1, which `fluvio_consumer_stream` refuses.
+const INVALID_OFFSET: fluvio_offset = fluvio_offset { kind: FLUVIO_OFFSET_ABSOLUTE, value: -1 };
 
 pub(super) fn to_offset(offset: fluvio_offset) -> Result<Offset, FfiError> {
     let count = || u32::try_from(offset.value).map_err(|_| FfiError::invalid(format!("offset count {} is out of range", offset.value)));

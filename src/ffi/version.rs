@@ -2,6 +2,8 @@
 
 use std::ffi::c_char;
 
+use super::error::ffi_guard_value;
+
 /// Major version of the libfluvio this header belongs to.
 pub const FLUVIO_VERSION_MAJOR: u32 = 0;
 /// Minor version of the libfluvio this header belongs to.
@@ -16,7 +18,7 @@ pub const FLUVIO_VERSION_PATCH: u32 = 0;
 #[no_mangle]
 pub extern "C" fn fluvio_version() -> *const c_char {
     static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
-    VERSION.as_ptr().cast()
+    ffi_guard_value(VERSION.as_ptr().cast(), || VERSION.as_ptr().cast())
 }
 
 #[cfg(test)]
