@@ -332,7 +332,8 @@ impl Producer {
         let queue = &shared.queues[partition as usize];
         let mut state = lock(&queue.state);
         let mut wake = false;
-        let deadline = Instant::now() + shared.config.queue_timeout;
+        // Read the clock only when the queue makes this call wait.
+        let mut deadline = None;
         loop {
             if state.open.as_ref().is_some_and(|open| open.size + record_len > shared.config.batch_size) {
                 let full = state.open.take().expect("checked");
@@ -350,6 +351,7 @@ impl Producer {
                 return Err(ClientError::QueueFull);
             }
             let now = Instant::now();
+            let deadline = *deadline.get_or_insert_with(|| now + shared.config.queue_timeout);
             if now >= deadline {
                 return Err(ClientError::Timeout(format!("no room in the producer queue within {:?}", shared.config.queue_timeout)));
             }
