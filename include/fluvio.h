@@ -1593,6 +1593,32 @@ enum fluvio_status fluvio_stream_next(struct fluvio_stream *stream,
                                       struct fluvio_record **out);
 
 /**
+ * Hands over up to `max` records in one call: waits up to `timeout_ms`
+ * (0: do not wait; -1: without limit) for the first, then adds those
+ * already waiting, without waiting again. On FLUVIO_OK `records[0]` ..
+ * `records[*count - 1]` hold 1 to `max` records in stream order, each owned
+ * by the caller (free each with `fluvio_record_free`); otherwise `*count`
+ * is 0. For callers that pay for every call (cgo, other FFIs), the same
+ * records as that many `fluvio_stream_next` calls.
+ *
+ * Returns what `fluvio_stream_next` returns when no record came. An error
+ * met after some records were handed over is returned by the next call,
+ * with those records delivered first.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL `stream`, `records` or
+ * `count`, or `max` 0.
+ *
+ * Safety:
+ * `stream` must be a live stream; `records` valid for `max` writes;
+ * `count` a valid pointer.
+ */
+enum fluvio_status fluvio_stream_next_batch(struct fluvio_stream *stream,
+                                            struct fluvio_record **records,
+                                            size_t max,
+                                            int32_t timeout_ms,
+                                            size_t *count);
+
+/**
  * A file descriptor that is readable while records wait in the stream, for
  * poll/epoll/select or an event loop: when it polls readable, call
  * `fluvio_stream_next` with timeout 0 until FLUVIO_ERR_TIMEOUT. Owned by

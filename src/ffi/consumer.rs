@@ -13,7 +13,7 @@ use super::readiness::Readiness;
 use super::runtime::block_on;
 use super::util::{c_str, handle, limit_setting, timeout, write_out, with_config_object};
 use crate::client::{validate_consumer_id, Client, ClientError};
-use crate::consumer::{next_within, OffsetStrategy, OnReady, RecordStream, StreamConfig};
+use crate::consumer::{next_within, ConsumerRecord, OffsetStrategy, OnReady, RecordStream, StreamConfig};
 
 /// `fluvio_consumer_new`'s partition argument for "every partition of the topic".
 pub const FLUVIO_ALL_PARTITIONS: i32 = -1;
@@ -63,7 +63,7 @@ pub struct fluvio_consumer {
 /// serialized internally, so concurrent calls are safe but wait). Freed by
 /// `fluvio_stream_free`.
 pub struct fluvio_stream {
-    stream: Mutex<RecordStream>,
+    stream: Mutex<StreamState>,
     /// Readable while records wait (see `fluvio_stream_fd`).
     readiness: Arc<Readiness>,
 }
@@ -416,10 +416,59 @@ pub unsafe extern "C" fn fluvio_consumer_stream(
             };
             RecordStream::open(&consumer.client, &consumer.topic, &partitions, offset, consumer.config.clone(), Some(on_ready)).await
         })??;
-        let stream = fluvio_stream { stream: Mutex::new(stream), readiness };
+        let stream = fluvio_stream { stream: Mutex::new(StreamState { records: stream, deferred: None }), readiness };
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(stream)), "out") }
     })
+}
+
+/// A stream's records, and the error that ended it when a batch call met it
+/// after handing out records: reported by the next call, never lost.
+struct StreamState {
+    records: RecordStream,
+    deferred: Option<ClientError>,
+}
+
+/// The next record within `timeout_ms`, as `fluvio_stream_next` returns
+/// it: `Ok(None)` for the end of a non-continuous stream.
+fn next_record(stream: &fluvio_stream, state: &mut StreamState, timeout_ms: i32) -> Result<Option<ConsumerRecord>, FfiError> {
+    if let Some(e) = state.deferred.take() {
+        return Err(e.into());
+    }
+    let records = &mut state.records;
+    let next = match records.try_next() {
+        Some(next) => Some(next),
+        // After the error that ended a partition's stream: closed at
+        // once, not a timeout while its task winds down.
+        None if records.is_ended() || records.failed() => None,
+        None if timeout_ms == 0 => Some(Err(ClientError::Timeout("no record waiting".into()))),
+        None => block_on(next_within(records, timeout(timeout_ms)))?,
+    };
+    update_readiness(stream, records);
+    match next {
+        Some(Ok(record)) => Ok(Some(record)),
+        Some(Err(e)) => Err(e.into()),
+        None if records.failed() => Err(FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "the stream has ended")),
+        None => Ok(None),
+    }
+}
+
+/// Readable exactly while records (or the stream's end) wait: the check
+/// runs under the readiness lock, as the tasks' raising does.
+fn update_readiness(stream: &fluvio_stream, records: &RecordStream) {
+    stream.readiness.update(|| records.has_pending() || records.is_ended() || records.failed());
+}
+
+fn end_of_stream() -> FfiError {
+    FfiError::new(fluvio_status::FLUVIO_END_OF_STREAM, "the stream delivered every record it was opened for")
+}
+
+/// A record for C: its value gets a NUL after it, for `fluvio_record_value_str`.
+fn c_record(record: ConsumerRecord) -> *mut fluvio_record {
+    let mut value = Vec::with_capacity(record.value.len() + 1);
+    value.extend_from_slice(&record.value);
+    value.push(0);
+    Box::into_raw(Box::new(fluvio_record { record, value }))
 }
 
 /// Waits up to `timeout_ms` (0: do not wait; -1: without limit) for the
@@ -445,31 +494,73 @@ pub unsafe extern "C" fn fluvio_stream_next(stream: *mut fluvio_stream, timeout_
         unsafe { out.write(std::ptr::null_mut()) };
         // SAFETY: per the contract.
         let stream = unsafe { handle(stream, "stream")? };
-        let mut records = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
-        let next = match records.try_next() {
-            Some(next) => Some(next),
-            // After the error that ended a partition's stream: closed at
-            // once, not a timeout while its task winds down.
-            None if records.is_ended() || records.failed() => None,
-            None if timeout_ms == 0 => Some(Err(ClientError::Timeout("no record waiting".into()))),
-            None => block_on(next_within(&mut records, timeout(timeout_ms)))?,
-        };
-        // Readable exactly while records (or the stream's end) wait: the
-        // check runs under the readiness lock, as the tasks' raising does.
-        stream.readiness.update(|| records.has_pending() || records.is_ended() || records.failed());
-        let record = match next {
-            Some(Ok(record)) => record,
-            Some(Err(e)) => return Err(e.into()),
-            None if records.failed() => return Err(FfiError::new(fluvio_status::FLUVIO_ERR_CLOSED, "the stream has ended")),
-            None => {
-                return Err(FfiError::new(fluvio_status::FLUVIO_END_OF_STREAM, "the stream delivered every record it was opened for"))
-            }
-        };
-        let mut value = Vec::with_capacity(record.value.len() + 1);
-        value.extend_from_slice(&record.value);
-        value.push(0);
+        let mut state = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
+        let record = next_record(stream, &mut state, timeout_ms)?.ok_or_else(end_of_stream)?;
         // SAFETY: checked for NULL above.
-        unsafe { out.write(Box::into_raw(Box::new(fluvio_record { record, value }))) };
+        unsafe { out.write(c_record(record)) };
+        Ok(())
+    })
+}
+
+/// Hands over up to `max` records in one call: waits up to `timeout_ms`
+/// (0: do not wait; -1: without limit) for the first, then adds those
+/// already waiting, without waiting again. On FLUVIO_OK `records[0]` ..
+/// `records[*count - 1]` hold 1 to `max` records in stream order, each owned
+/// by the caller (free each with `fluvio_record_free`); otherwise `*count`
+/// is 0. For callers that pay for every call (cgo, other FFIs), the same
+/// records as that many `fluvio_stream_next` calls.
+///
+/// Returns what `fluvio_stream_next` returns when no record came. An error
+/// met after some records were handed over is returned by the next call,
+/// with those records delivered first.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL `stream`, `records` or
+/// `count`, or `max` 0.
+///
+/// # Safety
+/// `stream` must be a live stream; `records` valid for `max` writes;
+/// `count` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_stream_next_batch(
+    stream: *mut fluvio_stream,
+    records: *mut *mut fluvio_record,
+    max: usize,
+    timeout_ms: i32,
+    count: *mut usize,
+) -> fluvio_status {
+    ffi_guard(|| {
+        if count.is_null() {
+            return Err(FfiError::invalid("count is NULL"));
+        }
+        // SAFETY: checked for NULL above.
+        unsafe { count.write(0) };
+        if records.is_null() || max == 0 {
+            return Err(FfiError::invalid("records must be an array of at least 1 (max > 0)"));
+        }
+        // SAFETY: per the contract.
+        let stream = unsafe { handle(stream, "stream")? };
+        let mut state = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
+        let first = next_record(stream, &mut state, timeout_ms)?.ok_or_else(end_of_stream)?;
+        // SAFETY: `records` holds `max` >= 1 slots per the contract.
+        unsafe { records.write(c_record(first)) };
+        let mut taken = 1;
+        while taken < max {
+            match state.records.try_next() {
+                Some(Ok(record)) => {
+                    // SAFETY: `taken` < `max` slots.
+                    unsafe { records.add(taken).write(c_record(record)) };
+                    taken += 1;
+                }
+                Some(Err(e)) => {
+                    state.deferred = Some(e);
+                    break;
+                }
+                None => break,
+            }
+        }
+        update_readiness(stream, &state.records);
+        // SAFETY: checked for NULL above.
+        unsafe { count.write(taken) };
         Ok(())
     })
 }
@@ -505,8 +596,8 @@ pub unsafe extern "C" fn fluvio_stream_commit(stream: *mut fluvio_stream) -> flu
     ffi_guard(|| {
         // SAFETY: per the contract.
         let stream = unsafe { handle(stream, "stream")? };
-        let records = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(records.commit()?)
+        let state = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(state.records.commit()?)
     })
 }
 
@@ -528,8 +619,8 @@ pub unsafe extern "C" fn fluvio_stream_flush(stream: *mut fluvio_stream, timeout
     ffi_guard(|| {
         // SAFETY: per the contract.
         let stream = unsafe { handle(stream, "stream")? };
-        let records = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
-        let flush = records.flush();
+        let state = stream.stream.lock().unwrap_or_else(|p| p.into_inner());
+        let flush = state.records.flush();
         let result = match timeout(timeout_ms) {
             None => block_on(flush)?,
             Some(limit) => block_on(async {
@@ -556,7 +647,7 @@ pub unsafe extern "C" fn fluvio_stream_free(stream: *mut fluvio_stream) {
         // SAFETY: a pointer from fluvio_consumer_stream, given back once.
         let stream = unsafe { Box::from_raw(stream) };
         let _ = ffi_guard(move || {
-            let records = stream.stream.into_inner().unwrap_or_else(|p| p.into_inner());
+            let records = stream.stream.into_inner().unwrap_or_else(|p| p.into_inner()).records;
             // The last flush is best effort: free cannot report it.
             let _ = block_on(async { tokio::time::timeout(CLOSE_FLUSH_TIMEOUT, records.close()).await });
             Ok(())

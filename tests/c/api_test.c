@@ -1349,6 +1349,57 @@ static void test_offsets(const char *endpoint) {
     printf("offsets ok\n");
 }
 
+/* fluvio_stream_next_batch: up to `max` records a call, in order, each the
+ * caller's; the same misuse checks and statuses as fluvio_stream_next. */
+static void test_batch_receive(struct fluvio_client *client) {
+    enum { RECORDS = 25, MAX = 8 };
+    struct fluvio_producer *producer;
+    struct fluvio_stream *stream;
+    struct fluvio_record *records[MAX];
+    char value[16];
+    size_t count = 99, total = 0, largest = 0, i;
+
+    CHECK_OK(fluvio_topic_create(client, "api-batch", 1, 1));
+    producer = PRODUCER(client, "api-batch", 0);
+    for (i = 0; i < RECORDS; i++) {
+        snprintf(value, sizeof value, "r%zu", i);
+        CHECK_OK(fluvio_producer_send(producer, NULL, 0, value, strlen(value)));
+    }
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
+    fluvio_producer_free(producer);
+    stream = OPEN_STREAM(client, "api-batch", 0, fluvio_offset_beginning());
+
+    CHECK_ERR(fluvio_stream_next_batch(NULL, records, MAX, 0, &count), FLUVIO_ERR_INVALID_ARGUMENT, "stream");
+    CHECK(count == 0);
+    CHECK_ERR(fluvio_stream_next_batch(stream, NULL, MAX, 0, &count), FLUVIO_ERR_INVALID_ARGUMENT, "records");
+    CHECK_ERR(fluvio_stream_next_batch(stream, records, 0, 0, &count), FLUVIO_ERR_INVALID_ARGUMENT, "max > 0");
+    CHECK_ERR(fluvio_stream_next_batch(stream, records, MAX, 0, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "count");
+
+    while (total < RECORDS) {
+        count = 0;
+        CHECK_OK(fluvio_stream_next_batch(stream, records, MAX, WAIT_MS, &count));
+        CHECK(count >= 1 && count <= MAX && total + count <= RECORDS);
+        if (count > largest) largest = count;
+        for (i = 0; i < count && total + i < RECORDS; i++) {
+            snprintf(value, sizeof value, "r%zu", total + i);
+            CHECK(fluvio_record_offset(records[i]) == (int64_t)(total + i));
+            CHECK(strcmp(fluvio_record_value_str(records[i]), value) == 0);
+            fluvio_record_free(records[i]);
+        }
+        total += count;
+    }
+    /* Everything was waiting: the calls took more than one record each. */
+    CHECK(largest > 1);
+    count = 99;
+    CHECK_STATUS(fluvio_stream_next_batch(stream, records, MAX, 0, &count), FLUVIO_ERR_TIMEOUT);
+    CHECK(count == 0);
+    CHECK_STATUS(fluvio_stream_next_batch(stream, records, MAX, 100, &count), FLUVIO_ERR_TIMEOUT);
+    CHECK(count == 0);
+    fluvio_stream_free(stream);
+    CHECK_OK(fluvio_topic_delete(client, "api-batch"));
+    printf("batch receive ok (%zu records, up to %zu a call)\n", total, largest);
+}
+
 static void test_stream_fd(struct fluvio_client *client) {
     struct fluvio_producer *producer;
     struct fluvio_stream *stream;
@@ -1411,10 +1462,11 @@ static void test_stream_fd(struct fluvio_client *client) {
 
 static void test_deleted_topic(struct fluvio_client *client) {
     struct fluvio_producer *producer, *kept;
-    struct fluvio_stream *stream, *all;
-    struct fluvio_record *record;
+    struct fluvio_stream *stream, *all, *batched;
+    struct fluvio_record *record, *records[4];
     fluvio_status status = FLUVIO_ERR_TIMEOUT;
     int64_t deadline;
+    size_t count, i;
 
     CHECK_OK(fluvio_topic_create(client, "api-gone", 2, 1));
     producer = PRODUCER(client, "api-gone", 0);
@@ -1424,6 +1476,7 @@ static void test_deleted_topic(struct fluvio_client *client) {
     fluvio_producer_free(producer);
     stream = OPEN_STREAM(client, "api-gone", 0, fluvio_offset_beginning());
     all = OPEN_STREAM(client, "api-gone", FLUVIO_ALL_PARTITIONS, fluvio_offset_beginning());
+    batched = OPEN_STREAM(client, "api-gone", 0, fluvio_offset_beginning());
     record = NEXT(all);
     CHECK(strcmp(fluvio_record_value_str(record), "before-delete") == 0);
     fluvio_record_free(record);
@@ -1472,6 +1525,28 @@ static void test_deleted_topic(struct fluvio_client *client) {
     check_status_at(__FILE__, __LINE__, "fluvio_stream_next (all partitions) after the topic was deleted", status,
                     status == FLUVIO_OK || status == FLUVIO_ERR_TIMEOUT ? FLUVIO_ERR_SERVER : status, NULL);
     CHECK(record == NULL);
+
+    /* Batches of partition 0: its record if it holds it, then the error
+     * that ended the stream (from the call after the records, if one call
+     * met both), then CLOSED. */
+    deadline = now_ms() + WAIT_MS;
+    status = FLUVIO_ERR_TIMEOUT;
+    while (now_ms() < deadline) {
+        status = fluvio_stream_next_batch(batched, records, 4, 500, &count);
+        if (status == FLUVIO_OK) {
+            for (i = 0; i < count; i++) {
+                CHECK(strcmp(fluvio_record_value_str(records[i]), "before-delete") == 0);
+                fluvio_record_free(records[i]);
+            }
+        } else if (status != FLUVIO_ERR_TIMEOUT) {
+            break;
+        }
+    }
+    check_status_at(__FILE__, __LINE__, "fluvio_stream_next_batch after the topic was deleted", status,
+                    status == FLUVIO_OK || status == FLUVIO_ERR_TIMEOUT || status == FLUVIO_ERR_CLOSED ? FLUVIO_ERR_SERVER : status, NULL);
+    CHECK(count == 0);
+    CHECK_STATUS(fluvio_stream_next_batch(batched, records, 4, 0, &count), FLUVIO_ERR_CLOSED);
+    fluvio_stream_free(batched);
     fluvio_stream_free(stream);
     fluvio_stream_free(all);
     printf("deleted topic ok\n");
@@ -1771,6 +1846,7 @@ int main(void) {
     test_fresh_topics(client);
     test_offsets(endpoint);
     test_stream_fd(client);
+    test_batch_receive(client);
     test_deleted_topic(client);
     test_threads(client);
     test_faults(cluster, client);
