@@ -195,7 +195,7 @@ fn item(lines: &[&str]) -> Item {
         (ident(first[1]), Kind::Type)
     } else if (code.starts_with("struct ") || code.starts_with("enum ")) && code.trim_end().ends_with("};") {
         (ident(first[1]), Kind::Type)
-    } else if code.starts_with("struct ") && code.trim_end().ends_with(';') {
+    } else if code.starts_with("struct ") && code.trim_end().ends_with(';') && !code.contains('(') {
         (ident(first[1]), Kind::Handle)
     } else if code.starts_with("typedef ") {
         let name = match code.find("(*") {

@@ -186,8 +186,9 @@ struct fluvio_consumer;
 struct fluvio_consumer_config;
 
 /**
- * A list of stored consumer offsets, owned by the caller until
- * `fluvio_consumer_offset_list_free`. Any thread may read it.
+ * A list of stored consumer offsets, from `fluvio_consumer_offset_list`,
+ * owned by the caller until `fluvio_consumer_offset_list_free`. Any thread
+ * may read it.
  */
 struct fluvio_consumer_offset_list;
 
@@ -198,8 +199,9 @@ struct fluvio_consumer_offset_list;
 struct fluvio_delivery;
 
 /**
- * A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
- * the caller until `fluvio_local_cluster_stop`. Any thread may use it.
+ * A running embedded cluster (an SC and its SPUs on 127.0.0.1), from
+ * `fluvio_local_cluster_start`, owned by the caller until
+ * `fluvio_local_cluster_stop`. Any thread may use it.
  */
 struct fluvio_local_cluster;
 
@@ -224,8 +226,9 @@ struct fluvio_producer;
 struct fluvio_producer_config;
 
 /**
- * A consumed record, owned by the caller until `fluvio_record_free`. Any
- * thread may read it.
+ * A consumed record, from `fluvio_stream_next` or
+ * `fluvio_stream_next_batch`, owned by the caller until
+ * `fluvio_record_free`. Any thread may read it.
  */
 struct fluvio_record;
 
@@ -253,9 +256,9 @@ struct fluvio_smartmodule_list;
 struct fluvio_smartmodule_package;
 
 /**
- * A stream of records. One thread at a time may read it (calls are
- * serialized internally, so concurrent calls are safe but wait). Freed by
- * `fluvio_stream_free`.
+ * A stream of records, opened by `fluvio_consumer_stream`. One thread at a
+ * time may read it (calls are serialized internally, so concurrent calls
+ * are safe but wait). Freed by `fluvio_stream_free`.
  */
 struct fluvio_stream;
 
@@ -264,72 +267,6 @@ struct fluvio_stream;
  * any thread may read it. Freed by `fluvio_topic_list_free`.
  */
 struct fluvio_topic_list;
-
-/**
- * Creates connection settings: endpoint 127.0.0.1:9003, TLS disabled,
- * client id "fluvio".
- *
- * Returns NULL only if memory is exhausted.
- */
-struct fluvio_client_config *fluvio_client_config_new(void);
-
-/**
- * Creates consumer settings with the defaults: every partition of the
- * topic, no consumer id, FLUVIO_OFFSET_STRATEGY_NONE, automatic flushes
- * every 10 s (as the official clients), at most 1048890 bytes per fetch,
- * a continuous stream (it waits for new records at the end), and 60 s of
- * reconnecting through failures.
- *
- * Returns NULL only if memory is exhausted.
- */
-struct fluvio_consumer_config *fluvio_consumer_config_new(void);
-
-/**
- * Creates a configuration with the defaults: a fresh temporary data
- * directory (removed on stop), a free SC port, 1 SPU.
- *
- * Returns NULL only if memory is exhausted. Free it with
- * `fluvio_local_config_free`.
- */
-struct fluvio_local_config *fluvio_local_config_new(void);
-
-/**
- * The first record still stored.
- */
-struct fluvio_offset fluvio_offset_beginning(void);
-
-/**
- * The end: only records produced after the stream opens.
- */
-struct fluvio_offset fluvio_offset_end(void);
-
-/**
- * Offset `offset` (a negative one is refused by `fluvio_consumer_stream`;
- * one past the end waits for it to be produced).
- */
-struct fluvio_offset fluvio_offset_absolute(int64_t offset);
-
-/**
- * `n` records after the first one still stored.
- */
-struct fluvio_offset fluvio_offset_from_beginning(uint32_t n);
-
-/**
- * `n` records before the end: the last `n` records, then new ones.
- */
-struct fluvio_offset fluvio_offset_from_end(uint32_t n);
-
-/**
- * Creates producer settings with the defaults: batch size 16384 bytes,
- * linger 100 ms (the current official clients default to 0 ms), no
- * compression, the SipHash round-robin partitioner (keyed records land on
- * the partition the official clients choose; key-less records rotate),
- * maximum request size 1 MiB, 100 batches queued per partition, and `send`
- * waiting (up to 30 s) when that queue is full.
- *
- * Returns NULL only if memory is exhausted.
- */
-struct fluvio_producer_config *fluvio_producer_config_new(void);
 
 /* ========================================================================
  * 1. Version
@@ -598,6 +535,14 @@ typedef uint32_t fluvio_tls_policy;
  * (`fluvio_client_config_set_tls_client_cert`). All three are required.
  */
 #define FLUVIO_TLS_VERIFIED 2
+
+/**
+ * Creates connection settings: endpoint 127.0.0.1:9003, TLS disabled,
+ * client id "fluvio".
+ *
+ * Returns NULL only if memory is exhausted.
+ */
+struct fluvio_client_config *fluvio_client_config_new(void);
 
 /**
  * Frees connection settings. NULL is a no-op.
@@ -977,6 +922,18 @@ typedef struct fluvio_record_in fluvio_record_in;
  * At-most-once: a failed batch fails at once; nothing waits on an outage.
  */
 #define FLUVIO_DELIVERY_AT_MOST_ONCE 1
+
+/**
+ * Creates producer settings with the defaults: batch size 16384 bytes,
+ * linger 100 ms (the current official clients default to 0 ms), no
+ * compression, the SipHash round-robin partitioner (keyed records land on
+ * the partition the official clients choose; key-less records rotate),
+ * maximum request size 1 MiB, 100 batches queued per partition, and `send`
+ * waiting (up to 30 s) when that queue is full.
+ *
+ * Returns NULL only if memory is exhausted.
+ */
+struct fluvio_producer_config *fluvio_producer_config_new(void);
 
 /**
  * Frees producer settings. NULL is a no-op. Producers created with them are
@@ -1366,6 +1323,32 @@ typedef struct fluvio_offset fluvio_offset;
  */
 #define FLUVIO_OFFSET_FROM_END 2
 
+/**
+ * The first record still stored.
+ */
+struct fluvio_offset fluvio_offset_beginning(void);
+
+/**
+ * The end: only records produced after the stream opens.
+ */
+struct fluvio_offset fluvio_offset_end(void);
+
+/**
+ * Offset `offset` (a negative one is refused by `fluvio_consumer_stream`;
+ * one past the end waits for it to be produced).
+ */
+struct fluvio_offset fluvio_offset_absolute(int64_t offset);
+
+/**
+ * `n` records after the first one still stored.
+ */
+struct fluvio_offset fluvio_offset_from_beginning(uint32_t n);
+
+/**
+ * `n` records before the end: the last `n` records, then new ones.
+ */
+struct fluvio_offset fluvio_offset_from_end(uint32_t n);
+
 /* ========================================================================
  * 8. Consumer and streams
  *
@@ -1416,6 +1399,17 @@ enum fluvio_status fluvio_consumer_new(struct fluvio_client *client,
                                        const char *topic,
                                        int32_t partition,
                                        struct fluvio_consumer **out);
+
+/**
+ * Creates consumer settings with the defaults: every partition of the
+ * topic, no consumer id, FLUVIO_OFFSET_STRATEGY_NONE, automatic flushes
+ * every 10 s (as the official clients), at most 1048890 bytes per fetch,
+ * a continuous stream (it waits for new records at the end), and 60 s of
+ * reconnecting through failures.
+ *
+ * Returns NULL only if memory is exhausted.
+ */
+struct fluvio_consumer_config *fluvio_consumer_config_new(void);
 
 /**
  * Frees consumer settings. NULL is a no-op. Consumers created with them
@@ -2370,6 +2364,15 @@ int32_t fluvio_log_fd(void);
  * client can connect to it. Its fault-injection aids for tests are in
  * `fluvio_testing.h`.
  * ======================================================================== */
+
+/**
+ * Creates a configuration with the defaults: a fresh temporary data
+ * directory (removed on stop), a free SC port, 1 SPU.
+ *
+ * Returns NULL only if memory is exhausted. Free it with
+ * `fluvio_local_config_free`.
+ */
+struct fluvio_local_config *fluvio_local_config_new(void);
 
 /**
  * Frees a configuration. NULL is a no-op.

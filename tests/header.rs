@@ -29,6 +29,20 @@ fn header_reads_as_a_manual() {
         let found = header[at..].find(section).unwrap_or_else(|| panic!("section {section} missing or out of order"));
         at += found;
     }
+    // The handles block declares handles only; functions sit in their sections.
+    let handles = &header[header.find(" * Handles").unwrap()..header.find(" * 1. Version").unwrap()];
+    for line in handles.lines().filter(|l| !l.starts_with(" *") && !l.starts_with("/*") && !l.trim().is_empty()) {
+        assert!(line.starts_with("struct ") && line.ends_with(';') && !line.contains('('), "not a handle in the handles block: {line}");
+    }
+    for (declaration, section, next) in [
+        ("struct fluvio_client_config *fluvio_client_config_new(", "4. Connection settings", "5. Topic admin"),
+        ("struct fluvio_offset fluvio_offset_beginning(", "7. Offsets", "8. Consumer and streams"),
+        ("enum fluvio_status fluvio_stream_next_batch(", "8. Consumer and streams", "9. Records"),
+        ("struct fluvio_local_config *fluvio_local_config_new(", "14. Embedded cluster", "15. Deprecated names"),
+    ] {
+        let (at, from, to) = (header.find(declaration).unwrap(), header.find(section).unwrap(), header.find(next).unwrap());
+        assert!(from < at && at < to, "{declaration} is not in section {section}");
+    }
     let example = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("c-examples/quickstart.c")).unwrap();
     for line in example.lines().filter(|l| !l.trim().is_empty()) {
         assert!(header.contains(&format!("    {line}")), "the overview lacks quickstart.c's line {line:?}");

@@ -59,9 +59,9 @@ pub struct fluvio_consumer {
     config: StreamConfig,
 }
 
-/// A stream of records. One thread at a time may read it (calls are
-/// serialized internally, so concurrent calls are safe but wait). Freed by
-/// `fluvio_stream_free`.
+/// A stream of records, opened by `fluvio_consumer_stream`. One thread at a
+/// time may read it (calls are serialized internally, so concurrent calls
+/// are safe but wait). Freed by `fluvio_stream_free`.
 pub struct fluvio_stream {
     stream: Mutex<StreamState>,
     /// Readable while records wait (see `fluvio_stream_fd`).

@@ -10,8 +10,9 @@ use super::runtime::block_on;
 use super::util::{c_str, handle, write_out};
 use crate::client::StoredConsumerOffset;
 
-/// A list of stored consumer offsets, owned by the caller until
-/// `fluvio_consumer_offset_list_free`. Any thread may read it.
+/// A list of stored consumer offsets, from `fluvio_consumer_offset_list`,
+/// owned by the caller until `fluvio_consumer_offset_list_free`. Any thread
+/// may read it.
 pub struct fluvio_consumer_offset_list {
     entries: Vec<ListedOffset>,
 }

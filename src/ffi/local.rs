@@ -38,8 +38,9 @@ impl Default for fluvio_local_config {
     }
 }
 
-/// A running embedded cluster (an SC and its SPUs on 127.0.0.1), owned by
-/// the caller until `fluvio_local_cluster_stop`. Any thread may use it.
+/// A running embedded cluster (an SC and its SPUs on 127.0.0.1), from
+/// `fluvio_local_cluster_start`, owned by the caller until
+/// `fluvio_local_cluster_stop`. Any thread may use it.
 pub struct fluvio_local_cluster {
     pub(super) cluster: Option<LocalCluster>,
     endpoint: CString,

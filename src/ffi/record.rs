@@ -6,8 +6,9 @@ use std::ffi::c_char;
 use super::error::ffi_guard_value;
 use crate::consumer::ConsumerRecord;
 
-/// A consumed record, owned by the caller until `fluvio_record_free`. Any
-/// thread may read it.
+/// A consumed record, from `fluvio_stream_next` or
+/// `fluvio_stream_next_batch`, owned by the caller until
+/// `fluvio_record_free`. Any thread may read it.
 pub struct fluvio_record {
     pub(super) record: ConsumerRecord,
     /// The value followed by a NUL byte.
