@@ -46,6 +46,8 @@ const BATCH_BYTES: usize = 16_384;
 const BATCH_RECORDS: usize = 1024;
 const LATENCY_WARMUP: usize = 100;
 const PAUSE_MS: u64 = 50;
+/// Records a `fluvio_stream_next_batch` call may take in the buffered-batch row.
+const NEXT_BATCH_MAX: usize = 64;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -584,6 +586,22 @@ async fn driver(options: Options) {
     rows.push(Row {
         name: "ns per fluvio_stream_next + fluvio_record_free on a buffered record vs official next() ready at once".into(),
         ours: per_next(&ours_next),
+        theirs: per_next(&theirs_next),
+        better: Better::Lower,
+    });
+    let buffered_batch = [
+        format!("topic={}", topic_of_consume(&count)),
+        format!("count={small}"),
+        "mode=buffered_batch".to_string(),
+        format!("batch_max={NEXT_BATCH_MAX}"),
+        format!("pause_ms={PAUSE_MS}"),
+    ];
+    let ours_next_batch = bench.ours("consume", &buffered_batch);
+    rows.push(Row {
+        name: format!(
+            "ns per record with fluvio_stream_next_batch ({NEXT_BATCH_MAX} per call) + fluvio_record_free, buffered, vs official next() ready at once"
+        ),
+        ours: per_next(&ours_next_batch),
         theirs: per_next(&theirs_next),
         better: Better::Lower,
     });

@@ -1,7 +1,7 @@
 /* consume: consumer throughput through the C API.
  *
- *   consume endpoint=HOST:PORT topic=T count=N [mode=stream|buffered] [pause_ms=50]
- *           [smartmodule=FILE.wasm last_offset=L]
+ *   consume endpoint=HOST:PORT topic=T count=N [mode=stream|buffered|buffered_batch]
+ *           [pause_ms=50] [batch_max=64] [smartmodule=FILE.wasm last_offset=L]
  *
  * Reads partition 0 of `topic` from the beginning until `count` records
  * arrived (each value read, each record freed); the last must have offset
@@ -17,6 +17,9 @@
  * only those drains are timed. Prints busy_s (time in the drains) and
  * drains.
  *
+ * mode=buffered_batch: as buffered, the drains taking up to batch_max
+ * records a call with fluvio_stream_next_batch.
+ *
  * Both print cpu_s: the user + system CPU time the process spent from
  * opening the stream to the last record. */
 #include "common.h"
@@ -29,7 +32,9 @@ int main(int argc, char **argv) {
     long pause_ms = (long)arg_int(argc, argv, "pause_ms", "50");
     const char *smartmodule = arg(argc, argv, "smartmodule", "");
     long long expected_last = smartmodule[0] ? arg_int(argc, argv, "last_offset", NULL) : count - 1;
-    int buffered = strcmp(mode, "buffered") == 0;
+    size_t batch_max = (size_t)arg_int(argc, argv, "batch_max", "64");
+    int batched = strcmp(mode, "buffered_batch") == 0;
+    int buffered = batched || strcmp(mode, "buffered") == 0;
     if (!buffered && strcmp(mode, "stream") != 0) {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;
@@ -70,6 +75,29 @@ int main(int argc, char **argv) {
             fluvio_record_free(record);
             seen++;
         }
+    } else if (batched) {
+        struct fluvio_record **batch = calloc(batch_max, sizeof *batch);
+        if (batch == NULL) return 1;
+        while (seen < count) {
+            sleep_ms(pause_ms);
+            fluvio_status status;
+            size_t n = 0;
+            uint64_t t0 = now_ns();
+            while ((status = fluvio_stream_next_batch(stream, batch, batch_max, 0, &n)) == FLUVIO_OK) {
+                for (size_t i = 0; i < n; i++) {
+                    size_t len = 0;
+                    fluvio_record_value(batch[i], &len);
+                    bytes += len;
+                    last_offset = fluvio_record_offset(batch[i]);
+                    fluvio_record_free(batch[i]);
+                }
+                seen += (long long)n;
+            }
+            busy += now_ns() - t0;
+            drains++;
+            if (status != FLUVIO_ERR_TIMEOUT) check("next batch", status);
+        }
+        free(batch);
     } else {
         while (seen < count) {
             sleep_ms(pause_ms);
