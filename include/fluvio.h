@@ -1513,9 +1513,10 @@ enum fluvio_status fluvio_consumer_config_set_continuous(struct fluvio_consumer_
  * Sets how long a partition's stream keeps re-opening after a failure it
  * can recover from (the connection dropped, the SPU is away, the leader
  * moved) before `fluvio_stream_next` reports the error (default 60000 ms;
- * 0: the first such error ends the stream; -1: keep re-opening). It resumes at the first record
- * not handed out yet: no gap, no repeat. Meanwhile `fluvio_stream_next`
- * returns FLUVIO_ERR_TIMEOUT when its own timeout passes.
+ * 0: the first such error ends the stream; -1: keep re-opening). It
+ * resumes at the first record not handed out yet: no gap, no repeat.
+ * Meanwhile `fluvio_stream_next` returns FLUVIO_ERR_TIMEOUT when its own
+ * timeout passes.
  *
  * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
  *
@@ -1733,7 +1734,8 @@ int64_t fluvio_record_timestamp(const struct fluvio_record *record);
  * Frees a record. NULL is a no-op.
  *
  * Safety:
- * `record` must be NULL or from `fluvio_stream_next`, not used after.
+ * `record` must be NULL or from `fluvio_stream_next` or
+ * `fluvio_stream_next_batch`, not used after.
  */
 void fluvio_record_free(struct fluvio_record *record);
 

@@ -310,9 +310,10 @@ pub unsafe extern "C" fn fluvio_consumer_config_set_continuous(config: *mut fluv
 /// Sets how long a partition's stream keeps re-opening after a failure it
 /// can recover from (the connection dropped, the SPU is away, the leader
 /// moved) before `fluvio_stream_next` reports the error (default 60000 ms;
-/// 0: the first such error ends the stream; -1: keep re-opening). It resumes at the first record
-/// not handed out yet: no gap, no repeat. Meanwhile `fluvio_stream_next`
-/// returns FLUVIO_ERR_TIMEOUT when its own timeout passes.
+/// 0: the first such error ends the stream; -1: keep re-opening). It
+/// resumes at the first record not handed out yet: no gap, no repeat.
+/// Meanwhile `fluvio_stream_next` returns FLUVIO_ERR_TIMEOUT when its own
+/// timeout passes.
 ///
 /// Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
 ///

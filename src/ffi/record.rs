@@ -114,12 +114,13 @@ pub unsafe extern "C" fn fluvio_record_timestamp(record: *const fluvio_record) -
 /// Frees a record. NULL is a no-op.
 ///
 /// # Safety
-/// `record` must be NULL or from `fluvio_stream_next`, not used after.
+/// `record` must be NULL or from `fluvio_stream_next` or
+/// `fluvio_stream_next_batch`, not used after.
 #[no_mangle]
 pub unsafe extern "C" fn fluvio_record_free(record: *mut fluvio_record) {
     ffi_guard_value((), || {
         if !record.is_null() {
-            // SAFETY: a pointer from fluvio_stream_next, given back once.
+            // SAFETY: a pointer from fluvio_stream_next(_batch), given back once.
             drop(unsafe { Box::from_raw(record) });
         }
     });

@@ -51,8 +51,7 @@ impl Gate {
 
     /// Resolves when the listener's open connections must close.
     pub async fn killed(&self) {
-        let mut kill = self.kill.clone();
-        kill.borrow_and_update();
+        let KillToken(mut kill) = self.kill_token();
         let _ = kill.changed().await;
     }
 
@@ -139,13 +138,6 @@ impl Faults {
         if let Some(control) = lock(&self.gates).get(&id) {
             control.kill.send_modify(|generation| *generation += 1);
         }
-    }
-
-    /// Whether listener `id` is down. Checked before every request, so a
-    /// request read after `set_down` returned is never served, however soon
-    /// the connection's task notices the kill.
-    pub fn is_down(&self, id: i32) -> bool {
-        lock(&self.gates).get(&id).is_some_and(|control| control.switches.down.load(Ordering::Acquire))
     }
 
     /// Closes every client connection of every listener (they stay up).
