@@ -593,6 +593,21 @@ fn delete_topic(
     )
 }
 
+fn add_partitions(v: Version, name: &str, count: u32) -> (ObjectApiUpdateRequest, their_objects::ObjectApiUpdateRequest) {
+    let action = their_topic::UpdateTopicAction::AddPartition(their_topic::AddPartition { count });
+    let theirs = their_objects::UpdateRequest::<their_topic::TopicSpec>::new(name.into(), action);
+    let ours = TopicUpdateRequest { key: name.into(), action: UpdateTopicAction::AddPartition(AddPartition { count }) };
+    (ObjectApiUpdateRequest::Topic(ours), their_objects::ObjectApiUpdateRequest::try_encode_from(theirs, v).unwrap())
+}
+
+fn add_mirror(v: Version, name: &str, remote: &str, home: bool) -> (ObjectApiUpdateRequest, their_objects::ObjectApiUpdateRequest) {
+    let action = their_topic::UpdateTopicAction::AddMirror(their_topic::AddMirror { remote_cluster: remote.into(), home_to_mirror: home });
+    let theirs = their_objects::UpdateRequest::<their_topic::TopicSpec>::new(name.into(), action);
+    let action = UpdateTopicAction::AddMirror(AddMirror { remote_cluster: remote.into(), home_to_mirror: home });
+    let ours = TopicUpdateRequest { key: name.into(), action };
+    (ObjectApiUpdateRequest::Topic(ours), their_objects::ObjectApiUpdateRequest::try_encode_from(theirs, v).unwrap())
+}
+
 fn msg_type(delete: bool) -> (MsgType, their_message::MsgType) {
     if delete {
         (MsgType::Delete, their_message::MsgType::DELETE)
@@ -923,6 +938,16 @@ fn delete_requests_match() {
     // §7.4
     let (ours, theirs) = delete_topic(19, "t", false);
     assert_doc_dump(&ours, &theirs, r#"00 05 "Topic" 00 00 00 04 | 00 01 74 | 00"#);
+}
+
+#[test]
+fn update_requests_match() {
+    golden_versions(SC_VERSIONS, |v| add_partitions(v, "events", 3));
+    golden_versions(SC_VERSIONS, |v| add_partitions(v, "t", u32::MAX));
+    golden_versions(SC_VERSIONS, |v| add_mirror(v, "events", "edge-1", true));
+
+    let (ours, theirs) = add_partitions(19, "t", 2);
+    assert_doc_dump(&ours, &theirs, r#"00 05 "Topic" 00 00 00 08 | 00 01 74 | 00 | 00 00 00 02"#);
 }
 
 #[test]

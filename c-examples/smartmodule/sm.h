@@ -222,6 +222,20 @@ static inline int contains(const u8 *hay, i32 n, const u8 *needle, i32 m) {
 }
 static inline int equals(const u8 *p, i32 n, const char *s) { u32 m = cstrlen(s); return (u32)n == m && contains(p, n, (const u8 *)s, (i32)m); }
 
+/* Finds param `name` in init()'s input (at version >= 20: u16 count of
+ * String pairs, String = i16 length + bytes). 1 and the value if found, 0
+ * if not, -1 if the input is malformed. */
+static inline int find_param(i32 ptr, i32 len, const char *name, const u8 **value, i32 *value_len) {
+    reader r = { (const u8 *)(size_t)ptr, (const u8 *)(size_t)ptr + len, 0 };
+    i32 count = (i32)(u32)rd_be(&r, 2);
+    for (i32 i = 0; i < count && !r.bad; i++) {
+        i32 kl = (i32)(short)rd_be(&r, 2); const u8 *k = rd_take(&r, kl);
+        i32 vl = (i32)(short)rd_be(&r, 2); const u8 *v = rd_take(&r, vl);
+        if (!r.bad && equals(k, kl, name)) { *value = v; *value_len = vl; return 1; }
+    }
+    return r.bad ? -1 : 0;
+}
+
 /* SmartModuleTransformErrorStatus::DecodingBaseInput / DecodingRecords */
 #define SM_DECODING_BASE_INPUT (-11)
 #define SM_DECODING_RECORDS (-22)

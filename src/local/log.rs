@@ -1,7 +1,9 @@
 //! The durable log of one partition: append-only segment files holding
 //! record batches exactly as produced (only `base_offset` is assigned here),
 //! an in-memory index from offsets to file positions rebuilt on open, a
-//! configurable fsync policy, and size-based retention.
+//! configurable fsync policy, and retention: by size at append (the
+//! cluster-wide setting) and, as the real SPU's cleaner does, by age and by
+//! a topic's maximum partition size at each cleaning pass.
 //!
 //! Layout: `<dir>/<base offset, 20 digits>.log`, one file per segment. A
 //! segment is a plain concatenation of encoded batches; nothing else is
@@ -12,7 +14,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::protocol::codec::Reader;
 use crate::protocol::record::{Batch, BATCH_HEADER_LEN, BATCH_OVERHEAD, BATCH_PREAMBLE_LEN};
@@ -35,14 +37,26 @@ pub enum FsyncPolicy {
 pub struct LogConfig {
     /// A segment is closed and a new one started past this size.
     pub segment_bytes: u64,
-    /// Oldest whole segments are deleted while the log is larger than this.
+    /// Oldest whole segments are deleted, at append, while the log is larger than this.
     pub retention_bytes: Option<u64>,
     pub fsync: FsyncPolicy,
+    /// A topic's retention time: a cleaning pass deletes the closed segments
+    /// closed longer ago than this.
+    pub retention_age: Option<Duration>,
+    /// A topic's maximum partition size: a cleaning pass deletes the oldest
+    /// closed segments while the log is larger.
+    pub max_partition_bytes: Option<u64>,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { segment_bytes: 64 * 1024 * 1024, retention_bytes: None, fsync: FsyncPolicy::Always }
+        LogConfig {
+            segment_bytes: 64 * 1024 * 1024,
+            retention_bytes: None,
+            fsync: FsyncPolicy::Always,
+            retention_age: None,
+            max_partition_bytes: None,
+        }
     }
 }
 
@@ -62,6 +76,9 @@ struct Segment {
     file: File,
     len: u64,
     batches: Vec<BatchPosition>,
+    /// When the segment was closed (its file's modification time, for a
+    /// segment closed before the log was opened); None while it is appended to.
+    closed_at: Option<SystemTime>,
 }
 
 impl Segment {
@@ -138,7 +155,11 @@ impl PartitionLog {
                 fs::remove_file(&path)?;
                 continue;
             }
-            segments.push(recover_segment(&path, *base, is_last)?);
+            let mut segment = recover_segment(&path, *base, is_last)?;
+            if !is_last {
+                segment.closed_at = Some(segment.file.metadata()?.modified()?);
+            }
+            segments.push(segment);
         }
         if segments.is_empty() {
             segments.push(create_segment(dir, 0)?);
@@ -240,6 +261,7 @@ impl PartitionLog {
     fn roll(&mut self) -> io::Result<()> {
         self.sync()?;
         self.active().file.sync_all()?;
+        self.segments.last_mut().expect("a log always has a segment").closed_at = Some(SystemTime::now());
         let next = create_segment(&self.dir, self.end_offset())?;
         self.segments.push(next);
         Ok(())
@@ -248,10 +270,35 @@ impl PartitionLog {
     fn apply_retention(&mut self) -> io::Result<()> {
         let Some(limit) = self.config.retention_bytes else { return Ok(()) };
         while self.segments.len() > 1 && self.size() > limit {
-            let oldest = self.segments.remove(0);
-            fs::remove_file(&oldest.path)?;
+            self.remove_oldest()?;
         }
         Ok(())
+    }
+
+    fn remove_oldest(&mut self) -> io::Result<()> {
+        let oldest = self.segments.remove(0);
+        fs::remove_file(&oldest.path)
+    }
+
+    /// One pass of the real SPU's cleaner, at time `now`: first the oldest
+    /// closed segments while the log exceeds the maximum partition size,
+    /// then the closed segments closed more than the retention time ago.
+    /// The segment being appended to is never removed. Returns how many
+    /// segments were removed.
+    pub fn clean(&mut self, now: SystemTime) -> io::Result<usize> {
+        let before = self.segments.len();
+        if let Some(limit) = self.config.max_partition_bytes {
+            while self.segments.len() > 1 && self.size() > limit {
+                self.remove_oldest()?;
+            }
+        }
+        if let Some(age) = self.config.retention_age {
+            let expired = |s: &Segment| s.closed_at.is_some_and(|closed| now.duration_since(closed).is_ok_and(|held| held > age));
+            while self.segments.len() > 1 && expired(&self.segments[0]) {
+                self.remove_oldest()?;
+            }
+        }
+        Ok(before - self.segments.len())
     }
 
     /// Reads whole batches from the one holding `offset` on: at least one
@@ -291,7 +338,7 @@ fn create_segment(dir: &Path, base_offset: i64) -> io::Result<Segment> {
     let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
     // Make the new file's name durable.
     File::open(dir)?.sync_all()?;
-    Ok(Segment { base_offset, path, file, len: 0, batches: Vec::new() })
+    Ok(Segment { base_offset, path, file, len: 0, batches: Vec::new(), closed_at: None })
 }
 
 /// Scans a segment's batches. Every batch's header and offsets are checked;
@@ -346,7 +393,7 @@ fn recover_segment(path: &Path, base_offset: i64, check_crcs: bool) -> io::Resul
         file.set_len(position)?;
         file.sync_all()?;
     }
-    Ok(Segment { base_offset, path: path.to_path_buf(), file, len: position, batches })
+    Ok(Segment { base_offset, path: path.to_path_buf(), file, len: position, batches, closed_at: None })
 }
 
 #[cfg(test)]

@@ -167,6 +167,7 @@ impl LocalCluster {
             };
             tasks.push(tokio::spawn(spu::serve(listener, settings, state.clone(), shutdown.clone())));
         }
+        tasks.push(tokio::spawn(cleaner(state.clone(), shutdown.clone())));
         if let FsyncPolicy::Interval(period) = config.log.fsync {
             tasks.push(tokio::spawn(flusher(state.clone(), period, shutdown)));
         }
@@ -250,6 +251,14 @@ impl LocalCluster {
         self.faults.stall_next_creates(count);
     }
 
+    /// Runs the cleaner once, at once, as if `ahead` more time had passed,
+    /// so a test sees retention applied without waiting for it. Returns how
+    /// many segments it removed.
+    pub async fn run_cleaner(&self, ahead: Duration) -> usize {
+        let (state, now) = (self.state.clone(), std::time::SystemTime::now() + ahead);
+        tokio::task::spawn_blocking(move || state.clean(now)).await.unwrap_or(0)
+    }
+
     /// The leader of `topic`'s `partition`, if it exists.
     pub fn leader_of(&self, topic: &str, partition: u32) -> Option<i32> {
         self.state.partition(topic, partition).map(|p| p.leader())
@@ -270,6 +279,23 @@ impl LocalCluster {
         })
         .await
         .map_err(io::Error::other)?
+    }
+}
+
+/// How often the cleaner applies retention, as the real SPU's.
+const CLEANER_PERIOD: Duration = Duration::from_secs(10);
+
+/// Applies the topics' retention time and maximum partition size every
+/// `CLEANER_PERIOD`.
+async fn cleaner(state: Arc<ClusterState>, shutdown: Shutdown) {
+    let mut ticker = tokio::time::interval(CLEANER_PERIOD);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = shutdown.wait() => return,
+        }
+        let state = state.clone();
+        let _ = tokio::task::spawn_blocking(move || state.clean(std::time::SystemTime::now())).await;
     }
 }
 

@@ -1,4 +1,4 @@
-//! The SC (controller) listener: ApiVersions, topic Create/Delete/List and
+//! The SC (controller) listener: ApiVersions, topic Create/Delete/List/Update and
 //! metadata Watch streams with full and incremental updates.
 
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::faults::{Faults, Gate};
 use super::connection::{accept_loop, next_request, split, Incoming};
 use crate::connection::{FrameLimits, FrameSender, WireStyle};
-use super::state::{ClusterState, MetadataEvent};
+use super::state::{AdminError, ClusterState, MetadataEvent};
 use super::Shutdown;
 use crate::protocol::api_versions::{ApiVersionsResponse, PlatformVersion};
 use crate::protocol::codec::Version;
@@ -28,6 +28,7 @@ fn api_versions() -> ApiVersionsResponse {
         (api_key::DELETE, 11, SC_VERSION),
         (api_key::LIST, 15, SC_VERSION),
         (api_key::WATCH, 15, SC_VERSION),
+        (api_key::UPDATE, 1, SC_VERSION),
     ];
     ApiVersionsResponse::listing(&keys, PlatformVersion::new(PLATFORM_VERSION).expect("semver"))
 }
@@ -100,6 +101,23 @@ async fn handle(state: &Arc<ClusterState>, sender: &FrameSender, header: &Reques
         }
         ScRequest::Delete(other) => {
             let status = Status::error("", ErrorCode::InvalidDeleteRequest, format!("deleting {} objects is not supported", other.label()));
+            sender.send(id, version, &status).await
+        }
+        ScRequest::Update(ObjectApiUpdateRequest::Topic(update)) => {
+            let result = match update.action {
+                UpdateTopicAction::AddPartition(add) => state.add_partitions(&update.key, add.count),
+                // This cluster knows no remote clusters, so none is ever found.
+                UpdateTopicAction::AddMirror(_) => Err(AdminError { code: ErrorCode::MirrorNotFound, message: "not found".into() }),
+            };
+            let status = match result {
+                Ok(()) => Status::ok(update.key),
+                Err(e) => Status::error(update.key, e.code, e.message),
+            };
+            sender.send(id, version, &status).await
+        }
+        ScRequest::Update(ObjectApiUpdateRequest::Other(_)) => {
+            // The official SC's answer to an Update of any other kind.
+            let status = Status { name: "update error".into(), error_code: ErrorCode::Other("unknown admin object type".into()), error_message: None };
             sender.send(id, version, &status).await
         }
         ScRequest::List(list) => sender.send(id, version, &list_response(state, list)).await,

@@ -273,11 +273,16 @@ fn produce_entry(
         Ok(p) => p,
         Err(code) => return (code, -1),
     };
-    if !smartmodules.is_empty() {
-        // As the official SPU: the chain (built for this entry, with its
-        // look-back on the partition) replaces the entry's batches by one
-        // batch of its output; a failure stores nothing of the entry.
-        let (state, reading, batches, invocations) = (spu.state.clone(), partition.clone(), records.batches.clone(), smartmodules.to_vec());
+    // As the official SPU: the producer's chain, then the topic's
+    // deduplication filter, each replace the entry's batches by one batch of
+    // their output (filtered records take no offsets); a failure stores
+    // nothing of the entry, and nothing left to store answers the end offset.
+    let dedup = partition.deduplication.as_ref().map(dedup_invocation);
+    for invocations in [smartmodules.to_vec(), dedup.into_iter().collect()] {
+        if invocations.is_empty() {
+            continue;
+        }
+        let (state, reading, batches) = (spu.state.clone(), partition.clone(), records.batches.clone());
         let limits = spu.smartmodule_limits;
         let produced = run_with_limit(limits.timeout, 0, move || produced_by_chain(&state, &reading, &batches, invocations, version, limits.fuel));
         match produced.and_then(|produced| produced) {
@@ -745,6 +750,26 @@ fn look_back_records(partition: &Partition, lookback: Lookback) -> Result<Vec<Re
 /// The batch a producer's SmartModule chain makes of `batches` (`None`:
 /// the chain kept no record). Its records are numbered densely: the records
 /// a module dropped were never stored.
+/// The filter a topic's deduplication runs, as the official SPU builds it
+/// (`dedup_to_invocation`): the named module with `count`, `age` (in
+/// milliseconds) and the topic's own parameters, looking back over as many
+/// records and as long.
+fn dedup_invocation(dedup: &crate::protocol::sc::Deduplication) -> SmartModuleInvocation {
+    let bounds = &dedup.bounds;
+    let mut params = std::collections::BTreeMap::from([("count".to_string(), bounds.count.to_string())]);
+    if let Some(age) = bounds.age {
+        params.insert("age".into(), age.as_millis().to_string());
+    }
+    params.extend(dedup.filter.transform.with.clone());
+    let uses = dedup.filter.transform.uses.clone();
+    SmartModuleInvocation {
+        wasm: SmartModuleWasm::Predefined(uses.clone()),
+        kind: SmartModuleKind::Filter,
+        params: SmartModuleExtraParams { params, lookback: Some(crate::protocol::spu::Lookback { last: bounds.count, age: bounds.age }) },
+        name: Some(uses),
+    }
+}
+
 fn produced_by_chain(
     state: &ClusterState,
     partition: &Partition,

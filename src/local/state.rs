@@ -31,6 +31,15 @@ const STORE_VERSION: i16 = 19;
 const TOPICS_FILE: &str = "topics.bin";
 const SMARTMODULES_FILE: &str = "smartmodules.bin";
 const PARTITIONS_DIR: &str = "partitions";
+/// The official SC's bounds of a topic's options (fluvio-types' defaults).
+const MIN_RETENTION_SECS: u32 = 10;
+const MIN_SEGMENT_BYTES: u32 = 1024;
+const MIN_PARTITION_BYTES: u64 = 2 * MIN_SEGMENT_BYTES as u64;
+/// The real SPU's segment size, which the SC assumes when a topic sets none.
+const REAL_DEFAULT_SEGMENT_BYTES: u32 = 1 << 30;
+/// Most partitions one topic may have here (the real SC stops answering
+/// every client with 100,000).
+const MAX_PARTITIONS: u32 = 10_000;
 /// Id of the first SPU; the official local cluster numbers them from 5001.
 pub const FIRST_SPU_ID: i32 = 5001;
 
@@ -81,6 +90,11 @@ pub struct Partition {
     /// The codec batches must use, unless `Any`.
     pub compression: CompressionAlgorithm,
     pub system: bool,
+    /// The filter produced records go through, if the topic deduplicates.
+    pub deduplication: Option<crate::protocol::sc::Deduplication>,
+    /// The topic's retention and storage options, as partitions carry them.
+    cleanup_policy: Option<crate::protocol::sc::CleanupPolicy>,
+    storage: Option<crate::protocol::sc::TopicStorageConfig>,
     log: Mutex<PartitionLog>,
     end_offset: watch::Sender<i64>,
     deleted: AtomicBool,
@@ -98,6 +112,9 @@ impl Partition {
             leader: AtomicI32::new(leader),
             compression: spec.compression_type,
             system: spec.system,
+            deduplication: spec.deduplication.clone(),
+            cleanup_policy: spec.cleanup_policy.clone(),
+            storage: spec.storage.clone(),
             log: Mutex::new(log),
             end_offset,
             deleted: AtomicBool::new(false),
@@ -178,6 +195,11 @@ impl Partition {
         self.log().read(offset, max_bytes)
     }
 
+    /// Runs the cleaner over the log at time `now` (see `PartitionLog::clean`).
+    pub fn clean(&self, now: std::time::SystemTime) -> io::Result<usize> {
+        self.log().clean(now)
+    }
+
     /// Fsyncs the log if its interval policy says it is time.
     pub fn sync_if_due(&self) -> io::Result<()> {
         let mut log = self.log();
@@ -217,7 +239,10 @@ impl Partition {
                 replicas: vec![leader_id],
                 compression_type: self.compression,
                 system: self.system,
-                ..PartitionSpec::default()
+                deduplication: self.deduplication.clone(),
+                cleanup_policy: self.cleanup_policy.clone(),
+                storage: self.storage.clone(),
+                mirror: None,
             },
             status: PartitionStatus {
                 resolution: PartitionResolution::Online,
@@ -369,15 +394,20 @@ impl ClusterState {
     }
 
     fn open_topic(&self, name: &str, spec: TopicSpec) -> io::Result<Topic> {
-        let partitions = (0..spec.partition_count())
-            .map(|p| {
-                let key = ReplicaKey::new(name, p);
-                // Spread leaders so that with several SPUs clients must route.
-                let leader = self.spus[p as usize % self.spus.len()].id;
-                Partition::open(key.clone(), leader, &spec, &self.partition_dir(&key), self.log_config).map(Arc::new)
-            })
-            .collect::<io::Result<Vec<_>>>()?;
+        let partitions = (0..spec.partition_count()).map(|p| self.open_partition(name, p, &spec)).collect::<io::Result<Vec<_>>>()?;
         Ok(Topic { spec, partitions })
+    }
+
+    /// Opens partition `index` of topic `name`, led by the SPU its assignment
+    /// names first, or else spread round the SPUs so that clients must route.
+    fn open_partition(&self, name: &str, index: u32, spec: &TopicSpec) -> io::Result<Arc<Partition>> {
+        let key = ReplicaKey::new(name, index);
+        let leader = match &spec.replicas {
+            ReplicaSpec::Assigned(maps) => maps.get(index as usize).and_then(|m| m.replicas.first().copied()),
+            _ => None,
+        }
+        .unwrap_or(self.spus[index as usize % self.spus.len()].id);
+        Partition::open(key.clone(), leader, spec, &self.partition_dir(&key), topic_log_config(self.log_config, spec)).map(Arc::new)
     }
 
     /// Subscribes to metadata changes (subscribe before taking a snapshot).
@@ -399,24 +429,17 @@ impl ClusterState {
     /// Creates a topic (or only validates it when `dry_run`). Watchers see
     /// the new topic and partitions before this returns.
     pub fn create_topic(&self, name: &str, spec: TopicSpec, dry_run: bool) -> Result<(), AdminError> {
+        // In the official SC's order: name, existence, options, deduplication, placement.
         validate_topic_name(name)?;
-        validate_topic_spec(&spec)?;
-        if let ReplicaSpec::Computed(param) = &spec.replicas {
-            if param.replication_factor as usize > self.spus.len() {
-                return Err(AdminError::new(
-                    ErrorCode::TopicInvalidConfiguration,
-                    format!(
-                        "replication factor {} exceeds the {} SPU(s) of this cluster",
-                        param.replication_factor,
-                        self.spus.len()
-                    ),
-                ));
-            }
-        }
         let mut topics = self.lock_topics();
         if topics.contains_key(name) {
             return Err(AdminError::new(ErrorCode::TopicAlreadyExists, format!("Topic '{name}' already exists")));
         }
+        validate_topic_config(&spec)?;
+        if let Some(dedup) = &spec.deduplication {
+            self.validate_deduplication(dedup)?;
+        }
+        validate_replicas(&spec, &self.spus)?;
         if dry_run {
             return Ok(());
         }
@@ -434,6 +457,82 @@ impl ClusterState {
             partition_updates.into_iter().map(|content| Message { header: MsgType::Update, content }).collect(),
         ));
         let _ = self.events.send(MetadataEvent::Topics(vec![Message { header: MsgType::Update, content: topic_update }]));
+        Ok(())
+    }
+
+    /// Grows topic `name` by `count` partitions, as the official SC's
+    /// AddPartition does: only computed, non-system topics; the new
+    /// partitions are announced before this returns.
+    pub fn add_partitions(&self, name: &str, count: u32) -> Result<(), AdminError> {
+        let mut topics = self.lock_topics();
+        let Some(topic) = topics.get_mut(name) else {
+            return Err(AdminError::new(ErrorCode::TopicNotFound, "not found"));
+        };
+        if topic.spec.system {
+            return Err(AdminError::new(
+                ErrorCode::SystemSpecUpdatingAttempt { kind: "topic".into(), name: name.into() },
+                format!("system topic '{name}' cannot be updated"),
+            ));
+        }
+        let ReplicaSpec::Computed(param) = &mut topic.spec.replicas else {
+            return Err(AdminError::new(ErrorCode::TopicInvalidReplicaType, "invalid replica type"));
+        };
+        let before = param.partitions;
+        let after = before.checked_add(count).filter(|total| *total <= MAX_PARTITIONS).ok_or_else(|| {
+            AdminError::new(
+                ErrorCode::TopicInvalidConfiguration,
+                format!("{before} + {count} partitions is more than this cluster supports ({MAX_PARTITIONS})"),
+            )
+        })?;
+        param.partitions = after;
+        let storage_error = |e: io::Error| AdminError::new(ErrorCode::StorageError, format!("adding partitions to topic '{name}': {e}"));
+        let added = (before..after)
+            .map(|p| self.open_partition(name, p, &topic.spec))
+            .collect::<io::Result<Vec<_>>>();
+        let added = match added {
+            Ok(added) => added,
+            Err(e) => {
+                set_partition_count(&mut topic.spec, before);
+                return Err(storage_error(e));
+            }
+        };
+        topic.partitions.extend(added.iter().cloned());
+        if let Err(e) = self.persist(&topics) {
+            let topic = topics.get_mut(name).expect("still there");
+            topic.partitions.truncate(before as usize);
+            set_partition_count(&mut topic.spec, before);
+            return Err(storage_error(e));
+        }
+        let topic_update = topics[name].metadata(name);
+        drop(topics);
+        let _ = self.events.send(MetadataEvent::Partitions(
+            added.iter().map(|p| Message { header: MsgType::Update, content: p.metadata() }).collect(),
+        ));
+        let _ = self.events.send(MetadataEvent::Topics(vec![Message { header: MsgType::Update, content: topic_update }]));
+        Ok(())
+    }
+
+    /// The official SC's check of a topic's deduplication: its filter must
+    /// be a qualified SmartModule name (`group/name@version`) that is stored.
+    fn validate_deduplication(&self, dedup: &crate::protocol::sc::Deduplication) -> Result<(), AdminError> {
+        let uses = &dedup.filter.transform.uses;
+        let qualified = uses.split_once('/').and_then(|(group, rest)| Some((group, rest.split_once('@')?)));
+        match qualified {
+            Some((group, (name, version))) if !group.is_empty() && !name.is_empty() && is_semver(version) => {}
+            _ => {
+                let why = format!("'{uses}' is not a qualified SmartModule name (group/name@version)");
+                return Err(AdminError::new(ErrorCode::DeduplicationSmartModuleNameInvalid(why.clone()), why));
+            }
+        }
+        if self.smartmodule_wasm(uses).is_none() {
+            return Err(AdminError::new(
+                ErrorCode::DeduplicationSmartModuleNotLoaded,
+                format!("Deduplication SmartModule is not loaded into the cluster\nHint: try `fluvio hub sm download {uses}` and repeat this operation"),
+            ));
+        }
+        if dedup.bounds.count == 0 {
+            return Err(AdminError::new(ErrorCode::TopicInvalidConfiguration, "count must be non-zero"));
+        }
         Ok(())
     }
 
@@ -601,9 +700,46 @@ impl ClusterState {
         Ok(())
     }
 
+    /// One pass of the cleaner over every partition at time `now`: retention
+    /// time and maximum partition size, as the real SPU's cleaner applies
+    /// them. Returns how many segments were removed.
+    pub fn clean(&self, now: std::time::SystemTime) -> usize {
+        self.all_partitions()
+            .iter()
+            .map(|partition| match partition.clean(now) {
+                Ok(removed) => removed,
+                Err(e) => {
+                    crate::log!(Error, "local", "cleaning {} failed: {e}", partition.key);
+                    0
+                }
+            })
+            .sum()
+    }
+
     /// Every partition (for the periodic flusher and clean shutdown).
     pub fn all_partitions(&self) -> Vec<Arc<Partition>> {
         self.lock_topics().values().flat_map(|t| t.partitions.iter().cloned()).collect()
+    }
+}
+
+/// The cluster's log settings with the topic's own: its segment size,
+/// retention time and maximum partition size.
+fn topic_log_config(cluster: LogConfig, spec: &TopicSpec) -> LogConfig {
+    let storage = spec.storage.clone().unwrap_or_default();
+    LogConfig {
+        segment_bytes: storage.segment_size.map_or(cluster.segment_bytes, u64::from),
+        retention_age: spec
+            .cleanup_policy
+            .as_ref()
+            .map(|crate::protocol::sc::CleanupPolicy::Segment(policy)| std::time::Duration::from_secs(policy.time_in_seconds.into())),
+        max_partition_bytes: storage.max_partition_size,
+        ..cluster
+    }
+}
+
+fn set_partition_count(spec: &mut TopicSpec, partitions: u32) {
+    if let ReplicaSpec::Computed(param) = &mut spec.replicas {
+        param.partitions = partitions;
     }
 }
 
@@ -615,35 +751,89 @@ fn validate_topic_name(name: &str) -> Result<(), AdminError> {
     }
 }
 
-fn validate_topic_spec(spec: &TopicSpec) -> Result<(), AdminError> {
+/// What the official SC refuses in a topic's options (`validate_config`),
+/// with its messages: retention, segment and partition sizes.
+fn validate_topic_config(spec: &TopicSpec) -> Result<(), AdminError> {
     let invalid = |message: String| Err(AdminError::new(ErrorCode::TopicInvalidConfiguration, message));
-    match &spec.replicas {
-        ReplicaSpec::Computed(param) if param.partitions == 0 => return invalid("a topic needs at least one partition".into()),
-        ReplicaSpec::Computed(param) if param.partitions > 10_000 => return invalid(format!("{} partitions is more than this cluster supports (10000)", param.partitions)),
-        ReplicaSpec::Computed(_) => {}
-        ReplicaSpec::Assigned(maps) if maps.is_empty() => return invalid("a topic needs at least one partition".into()),
-        ReplicaSpec::Assigned(maps) if maps.iter().enumerate().any(|(i, m)| m.id != i as u32) => {
-            return invalid("assigned partitions must be numbered 0, 1, 2, …".into())
-        }
-        ReplicaSpec::Assigned(_) => {}
-        ReplicaSpec::Mirror(_) => {
-            return Err(AdminError::new(ErrorCode::TopicInvalidReplicaType, "mirror topics are not supported by the local cluster"))
-        }
-    }
     if let Some(crate::protocol::sc::CleanupPolicy::Segment(policy)) = &spec.cleanup_policy {
-        if policy.time_in_seconds < 10 {
-            return invalid(format!("retention of {} s is below the minimum of 10 s", policy.time_in_seconds));
+        if policy.time_in_seconds < MIN_RETENTION_SECS {
+            return invalid(format!("retention_secs {} is less than minimum {MIN_RETENTION_SECS}", policy.time_in_seconds));
         }
     }
     if let Some(storage) = &spec.storage {
-        if storage.segment_size.is_some_and(|s| s < 1024) {
-            return invalid("segment size must be at least 1024 bytes".into());
+        if let Some(segment_size) = storage.segment_size.filter(|s| *s < MIN_SEGMENT_BYTES) {
+            return invalid(format!("segment_size {segment_size} is less than minimum {MIN_SEGMENT_BYTES}"));
         }
-        if storage.max_partition_size.is_some_and(|s| s < 2048) {
-            return invalid("max partition size must be at least 2048 bytes".into());
+        if let Some(max_partition_size) = storage.max_partition_size {
+            if max_partition_size < MIN_PARTITION_BYTES {
+                return invalid(format!("max_partition_size {max_partition_size} is less than minimum {MIN_PARTITION_BYTES}"));
+            }
+            // As the official SC: an unset segment size counts as its default.
+            let segment_size = storage.segment_size.unwrap_or(REAL_DEFAULT_SEGMENT_BYTES);
+            if max_partition_size < u64::from(segment_size) {
+                return invalid(format!("max_partition_size {max_partition_size} is less than segment size {segment_size}"));
+            }
         }
     }
     Ok(())
+}
+
+/// The official SC's checks of a topic's placement (`TopicError`, with its
+/// messages), against the SPUs of this cluster.
+fn validate_replicas(spec: &TopicSpec, spus: &[SpuInfo]) -> Result<(), AdminError> {
+    let error = |message: String| Err(AdminError::new(ErrorCode::TopicError, message));
+    match &spec.replicas {
+        ReplicaSpec::Computed(param) if param.partitions == 0 => error("partition must be greater than 0".into()),
+        ReplicaSpec::Computed(param) if param.replication_factor == 0 => error("replication factor must be greater than 0".into()),
+        ReplicaSpec::Computed(param) if param.partitions > MAX_PARTITIONS => Err(AdminError::new(
+            ErrorCode::TopicInvalidConfiguration,
+            format!("{} partitions is more than this cluster supports ({MAX_PARTITIONS})", param.partitions),
+        )),
+        ReplicaSpec::Computed(param) if param.replication_factor as usize > spus.len() => Err(AdminError::new(
+            ErrorCode::TopicInvalidConfiguration,
+            format!("replication factor {} exceeds the {} SPU(s) of this cluster", param.replication_factor, spus.len()),
+        )),
+        ReplicaSpec::Computed(_) => Ok(()),
+        ReplicaSpec::Assigned(maps) => {
+            let Some(first) = maps.first() else { return error("no assigned partitions found".into()) };
+            if first.id != 0 {
+                return error("assigned partitions must start with id 0".into());
+            }
+            if first.replicas.is_empty() {
+                return error("assigned replicas must have at least one spu id".into());
+            }
+            if maps.len() as u64 > u64::from(MAX_PARTITIONS) {
+                return Err(AdminError::new(
+                    ErrorCode::TopicInvalidConfiguration,
+                    format!("{} partitions is more than this cluster supports ({MAX_PARTITIONS})", maps.len()),
+                ));
+            }
+            for (id, map) in maps.iter().enumerate() {
+                if map.id as usize != id {
+                    return error("assigned partition ids must be in sequence and without gaps".into());
+                }
+                if map.replicas.len() != first.replicas.len() {
+                    return error(format!("all assigned replicas must have the same number of spu ids: {}", first.replicas.len()));
+                }
+                let mut sorted = map.replicas.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                if sorted.len() != map.replicas.len() {
+                    return error(format!("duplicate spu ids found in assigned partition with id: {id}"));
+                }
+                if let Some(negative) = map.replicas.iter().find(|spu| **spu < 0) {
+                    return error(format!("invalid spu id: {negative} in assigned partition with id: {id}"));
+                }
+            }
+            match maps.iter().flat_map(|m| &m.replicas).find(|spu| !spus.iter().any(|s| s.id == **spu)) {
+                Some(unknown) => error(format!("invalid spu id: {unknown}")),
+                None => Ok(()),
+            }
+        }
+        ReplicaSpec::Mirror(_) => {
+            Err(AdminError::new(ErrorCode::TopicInvalidReplicaType, "mirror topics are not supported by the local cluster"))
+        }
+    }
 }
 
 /// `MAJOR.MINOR.PATCH` with an optional `-pre` and `+build` (what the

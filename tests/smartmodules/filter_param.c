@@ -12,17 +12,13 @@ static i32 needle_len = -1;
 __attribute__((export_name("init")))
 i32 init(i32 ptr, i32 len, i32 version) {
     (void)version;
-    reader r = { (const u8 *)(size_t)ptr, (const u8 *)(size_t)ptr + len, 0 };
-    i32 count = (i32)(u32)rd_be(&r, 2);
-    for (i32 i = 0; i < count && !r.bad; i++) {
-        i32 kl = (i32)(short)rd_be(&r, 2); const u8 *k = rd_take(&r, kl);
-        i32 vl = (i32)(short)rd_be(&r, 2); const u8 *v = rd_take(&r, vl);
-        if (!r.bad && equals(k, kl, "contains") && vl <= (i32)sizeof needle) {
-            memcpy(needle, v, (u32)vl);
-            needle_len = vl;
-        }
+    const u8 *v; i32 vl;
+    int found = find_param(ptr, len, "contains", &v, &vl);
+    if (found < 0) return -10;
+    if (found && vl <= (i32)sizeof needle) {
+        memcpy(needle, v, (u32)vl);
+        needle_len = vl;
     }
-    if (r.bad) return -10;
     if (needle_len < 0) {
         writer w = {0, 0, 0};
         const char *hint = "missing param 'contains'";

@@ -69,6 +69,7 @@ pub enum ScRequest {
     Delete(ObjectApiDeleteRequest),
     List(ObjectApiListRequest),
     Watch(ObjectApiWatchRequest),
+    Update(ObjectApiUpdateRequest),
 }
 
 impl ScRequest {
@@ -84,6 +85,7 @@ impl ScRequest {
             api_key::DELETE => ScRequest::Delete(body_of(body, header)?),
             api_key::LIST => ScRequest::List(body_of(body, header)?),
             api_key::WATCH => ScRequest::Watch(body_of(body, header)?),
+            api_key::UPDATE => ScRequest::Update(body_of(body, header)?),
             other => return Err(super::codec::DecodeError::UnknownTag { ty: "SC api key", tag: other.into() }),
         })
     }

@@ -214,6 +214,52 @@ impl Request for ObjectApiDeleteRequest {
 }
 
 crate::wire_struct! {
+    /// Grows a topic by `count` partitions.
+    pub struct AddPartition {
+        pub count: u32,
+    }
+}
+
+crate::wire_struct! {
+    /// Mirrors a topic to (or, with `home_to_mirror`, from) a remote cluster.
+    pub struct AddMirror {
+        pub remote_cluster: String,
+        pub home_to_mirror: bool,
+    }
+}
+
+crate::wire_union! {
+    /// What an Update does to a topic.
+    pub enum UpdateTopicAction {
+        AddPartition(AddPartition) = 0,
+        AddMirror(AddMirror) = 1,
+    }
+    default AddPartition
+}
+
+crate::wire_struct! {
+    pub struct TopicUpdateRequest {
+        /// The topic's name.
+        pub key: String,
+        pub action: UpdateTopicAction,
+    }
+}
+
+object_envelope! {
+    /// Update (API key 1006); answered with a [`Status`].
+    pub enum ObjectApiUpdateRequest {
+        Topic(TopicUpdateRequest) = "Topic",
+    }
+}
+
+impl Request for ObjectApiUpdateRequest {
+    const API_KEY: u16 = api_key::UPDATE;
+    const DEFAULT_API_VERSION: Version = SC_VERSION;
+    const MIN_API_VERSION: Version = 1;
+    type Response = Status;
+}
+
+crate::wire_struct! {
     /// Matches objects whose name contains `name`.
     pub struct ListFilter {
         pub name: String,
