@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: starts the embedded Fluvio cluster (fluvio-local, 2 SPUs) on a
 # temporary data directory, runs the C producer, consumer, custom
-# partitioner and resumable consumer against it, and stops it.
+# partitioner, resumable consumer and topic admin against it, and stops it.
 set -euo pipefail
 cd "$(dirname "$0")"
 BUILD=${BUILD:-build}
@@ -20,5 +20,7 @@ echo "== custom partitioner"; "$BUILD/custom_partitioner" sorted
 echo "== resumable consumer, twice: the second run continues where the first stopped"
 "$BUILD/resumable_consumer" greetings demo-reader 4
 "$BUILD/resumable_consumer" greetings demo-reader 4
+echo "== topic admin: a topic with options, partitions, SPUs, the reader's lag"
+"$BUILD/topic_admin" orders greetings demo-reader
 echo "== SmartModule filter: the SPU keeps the even numbers"
 "$BUILD/smartmodule_filter" "$BUILD/filter_even.wasm" numbers

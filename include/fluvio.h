@@ -186,6 +186,11 @@ struct fluvio_consumer;
 struct fluvio_consumer_config;
 
 /**
+ * Lags from `fluvio_consumer_lag_list`; freed by `fluvio_consumer_lag_list_free`.
+ */
+struct fluvio_consumer_lag_list;
+
+/**
  * A list of stored consumer offsets, from `fluvio_consumer_offset_list`,
  * owned by the caller until `fluvio_consumer_offset_list_free`. Any thread
  * may read it.
@@ -211,6 +216,11 @@ struct fluvio_local_cluster;
  * thread-safe: configure it from one thread at a time.
  */
 struct fluvio_local_config;
+
+/**
+ * Partitions from `fluvio_partition_list`; freed by `fluvio_partition_list_free`.
+ */
+struct fluvio_partition_list;
 
 /**
  * A producer for one topic, created by `fluvio_producer_new`. Any thread
@@ -256,6 +266,11 @@ struct fluvio_smartmodule_list;
 struct fluvio_smartmodule_package;
 
 /**
+ * SPUs from `fluvio_spu_list`; freed by `fluvio_spu_list_free`.
+ */
+struct fluvio_spu_list;
+
+/**
  * A stream of records, opened by `fluvio_consumer_stream`. One thread at a
  * time may read it (calls are serialized internally, so concurrent calls
  * are safe but wait). Freed by `fluvio_stream_free`.
@@ -263,8 +278,16 @@ struct fluvio_smartmodule_package;
 struct fluvio_stream;
 
 /**
- * Topics and their partition counts, from `fluvio_topic_list`. Read-only;
- * any thread may read it. Freed by `fluvio_topic_list_free`.
+ * Options of a topic to create: `fluvio_topic_config_new`, the setters,
+ * `fluvio_topic_create_with_config`, `fluvio_topic_config_free`. Use it
+ * from one thread at a time; it may be freed as soon as the topic exists.
+ */
+struct fluvio_topic_config;
+
+/**
+ * Topics as the cluster describes them, from `fluvio_topic_list` or
+ * `fluvio_topic_describe`. Read-only; any thread may read it. Freed by
+ * `fluvio_topic_list_free`.
  */
 struct fluvio_topic_list;
 
@@ -426,7 +449,8 @@ const char *fluvio_status_str(int32_t status);
 /* ========================================================================
  * 3. Connecting
  *
- * Connecting to a cluster, the client handle, and its statistics.
+ * Connecting to a cluster, the client handle, its statistics, and the
+ * cluster's platform version.
  * ======================================================================== */
 
 /**
@@ -493,7 +517,21 @@ void fluvio_client_free(struct fluvio_client *client);
 enum fluvio_status fluvio_client_stats(const struct fluvio_client *client, char **json);
 
 /**
- * Frees a string libfluvio handed to the caller (`fluvio_client_stats`).
+ * The platform version of the cluster (e.g. "0.18.1"), as its SC reported
+ * it when the client last connected. On success `*version` owns the
+ * string: free it with `fluvio_string_free`. Any thread may call this.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `client` or `version` is NULL.
+ *
+ * Safety:
+ * `client` must be a live client; `version` a valid pointer.
+ */
+enum fluvio_status fluvio_client_platform_version(const struct fluvio_client *client,
+                                                  char **version);
+
+/**
+ * Frees a string libfluvio handed to the caller (`fluvio_client_stats`,
+ * `fluvio_client_platform_version`).
  * NULL is a no-op.
  *
  * Safety:
@@ -699,89 +737,7 @@ enum fluvio_status fluvio_connect_with_config(const struct fluvio_client_config 
 enum fluvio_status fluvio_connect_profile(const char *profile, struct fluvio_client **out);
 
 /* ========================================================================
- * 5. Topic admin
- *
- * Topic admin: creating, deleting and listing topics.
- * ======================================================================== */
-
-/**
- * Creates `topic` with `partitions` partitions, each with `replication`
- * replicas, and waits until the cluster announced it (so a producer can be
- * created right after).
- *
- * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments; a name that is
- * empty, longer than 63 bytes, or not made of `a-z`, `0-9` and inner `-`;
- * zero partitions or replication), FLUVIO_ERR_TOPIC_EXISTS,
- * FLUVIO_ERR_SERVER (e.g. not enough SPUs for the replication), or a
- * connection error.
- *
- * Safety:
- * `client` must be a live client; `topic` a NUL-terminated string.
- */
-enum fluvio_status fluvio_topic_create(struct fluvio_client *client,
-                                       const char *topic,
-                                       uint32_t partitions,
-                                       uint32_t replication);
-
-/**
- * Deletes `topic` and all its records.
- *
- * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name),
- * FLUVIO_ERR_TOPIC_NOT_FOUND, or a connection error.
- *
- * Safety:
- * `client` must be a live client; `topic` a NUL-terminated string.
- */
-enum fluvio_status fluvio_topic_delete(struct fluvio_client *client, const char *topic);
-
-/**
- * Lists the cluster's topics (system topics excluded). On success `*out`
- * owns the list: read it with `fluvio_topic_list_count`, `_name` and
- * `_partitions`, free it with `fluvio_topic_list_free`.
- *
- * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments) or a connection error.
- *
- * Safety:
- * `client` must be a live client; `out` a valid pointer.
- */
-enum fluvio_status fluvio_topic_list(struct fluvio_client *client, struct fluvio_topic_list **out);
-
-/**
- * Number of topics in the list (0 if `list` is NULL).
- *
- * Safety:
- * `list` must be NULL or a live list.
- */
-size_t fluvio_topic_list_count(const struct fluvio_topic_list *list);
-
-/**
- * Name of topic `index`, or NULL if `list` is NULL or `index` is out of
- * range. Owned by the list: valid until `fluvio_topic_list_free`.
- *
- * Safety:
- * `list` must be NULL or a live list.
- */
-const char *fluvio_topic_list_name(const struct fluvio_topic_list *list, size_t index);
-
-/**
- * Partition count of topic `index`, or 0 if `list` is NULL or `index` is
- * out of range.
- *
- * Safety:
- * `list` must be NULL or a live list.
- */
-uint32_t fluvio_topic_list_partitions(const struct fluvio_topic_list *list, size_t index);
-
-/**
- * Frees a topic list. NULL is a no-op.
- *
- * Safety:
- * `list` must be NULL or from `fluvio_topic_list`, and not used after.
- */
-void fluvio_topic_list_free(struct fluvio_topic_list *list);
-
-/* ========================================================================
- * 6. Producer
+ * 5. Producer
  *
  * Producer configuration, producers, sending, flushing, delivery results.
  * ======================================================================== */
@@ -1288,7 +1244,7 @@ enum fluvio_status fluvio_delivery_wait(const struct fluvio_delivery *delivery,
 void fluvio_delivery_free(struct fluvio_delivery *delivery);
 
 /* ========================================================================
- * 7. Offsets
+ * 6. Offsets
  *
  * Where a stream starts: an absolute offset, or a distance from the
  * beginning or the end of the partition.
@@ -1350,7 +1306,7 @@ struct fluvio_offset fluvio_offset_from_beginning(uint32_t n);
 struct fluvio_offset fluvio_offset_from_end(uint32_t n);
 
 /* ========================================================================
- * 8. Consumer and streams
+ * 7. Consumer and streams
  *
  * Consumers and the record streams they open (with a readiness file
  * descriptor for event loops).
@@ -1669,7 +1625,7 @@ enum fluvio_status fluvio_stream_flush(struct fluvio_stream *stream, int32_t tim
 void fluvio_stream_free(struct fluvio_stream *stream);
 
 /* ========================================================================
- * 9. Records
+ * 8. Records
  *
  * Records a stream yields: key, value (also as a C string), offset,
  * partition and timestamp.
@@ -1740,7 +1696,7 @@ int64_t fluvio_record_timestamp(const struct fluvio_record *record);
 void fluvio_record_free(struct fluvio_record *record);
 
 /* ========================================================================
- * 10. Consumer offsets
+ * 9. Consumer offsets
  *
  * Stored consumer offsets: listing and deleting what named consumers
  * committed (the official clients' `consumer_offsets` and
@@ -1850,7 +1806,723 @@ enum fluvio_status fluvio_consumer_offset_delete(struct fluvio_client *client,
                                                  uint32_t partition);
 
 /* ========================================================================
- * 11. SmartModules
+ * 10. Topic admin
+ *
+ * Topic admin: creating topics (with retention, storage, compression,
+ * placement and deduplication options), growing, deleting, listing and
+ * describing them.
+ *
+ * A topic's options are set on a `fluvio_topic_config` and checked by the
+ * cluster, which answers FLUVIO_ERR_SERVER with its reason (see
+ * `fluvio_last_error`) for what it refuses, e.g. a retention under 10 s.
+ * ======================================================================== */
+
+/**
+ * What the cluster made of a topic: one of `FLUVIO_TOPIC_STATUS_*`.
+ */
+typedef uint32_t fluvio_topic_status;
+
+/**
+ * One topic as the cluster describes it, from `fluvio_topic_list_get`.
+ * Strings are owned by the list and valid until `fluvio_topic_list_free`;
+ * so is the struct, which the library allocates (later versions may add
+ * fields at its end: never copy it by value or allocate one).
+ */
+struct fluvio_topic_info {
+  /**
+   * The topic's name.
+   */
+  const char *name;
+  uint32_t partitions;
+  /**
+   * Replicas of each partition.
+   */
+  uint32_t replication;
+  /**
+   * Whether the replicas were assigned explicitly (then `fluvio_partition_list` shows them).
+   */
+  bool assigned;
+  /**
+   * Whether SPU racks are ignored when placing replicas.
+   */
+  bool ignore_rack;
+  /**
+   * Records older than this are deleted, in whole segments; 0: not set
+   * (the cluster's default: none on the embedded cluster, 7 days on a
+   * real one).
+   */
+  uint32_t retention_secs;
+  /**
+   * Bytes after which a segment is closed; 0: the cluster's default.
+   */
+  uint32_t segment_size;
+  /**
+   * The oldest segments are deleted beyond this many bytes per
+   * partition; 0: the cluster's default.
+   */
+  uint64_t max_partition_size;
+  /**
+   * The codec batches must use (`FLUVIO_COMPRESSION_*`), or `FLUVIO_COMPRESSION_ANY`.
+   */
+  fluvio_compression compression;
+  /**
+   * A system topic (hidden from `fluvio_topic_list`).
+   */
+  bool system;
+  /**
+   * Deduplication: records with a key seen among the last `dedup_count`
+   * records (0: no deduplication) ...
+   */
+  uint64_t dedup_count;
+  /**
+   * ... and, unless 0, within this age, are dropped ...
+   */
+  uint64_t dedup_age_ms;
+  /**
+   * ... by this SmartModule (NULL without deduplication).
+   */
+  const char *dedup_filter;
+  /**
+   * `FLUVIO_TOPIC_STATUS_*`.
+   */
+  fluvio_topic_status status;
+  /**
+   * Why the status is what it is; never NULL, "" when there is nothing to say.
+   */
+  const char *reason;
+};
+
+/**
+ * A topic accepts batches of any codec (the default for topics; not a
+ * producer setting).
+ */
+#define FLUVIO_COMPRESSION_ANY 5
+
+/**
+ * Just created; not yet looked at.
+ */
+#define FLUVIO_TOPIC_STATUS_INIT 0
+
+/**
+ * Being provisioned.
+ */
+#define FLUVIO_TOPIC_STATUS_PENDING 1
+
+/**
+ * Not enough SPUs (e.g. for the replication); `reason` says more.
+ */
+#define FLUVIO_TOPIC_STATUS_INSUFFICIENT_RESOURCES 2
+
+/**
+ * The cluster found its configuration invalid; `reason` says why.
+ */
+#define FLUVIO_TOPIC_STATUS_INVALID_CONFIG 3
+
+/**
+ * Ready: every partition has a leader.
+ */
+#define FLUVIO_TOPIC_STATUS_PROVISIONED 4
+
+/**
+ * Being deleted.
+ */
+#define FLUVIO_TOPIC_STATUS_DELETING 5
+
+/**
+ * New topic options: one partition, one replica, the cluster's defaults
+ * for everything else. NULL only if out of memory. Free with
+ * `fluvio_topic_config_free`.
+ */
+struct fluvio_topic_config *fluvio_topic_config_new(void);
+
+/**
+ * Frees topic options. NULL is a no-op.
+ *
+ * Safety:
+ * `config` must be NULL or from `fluvio_topic_config_new`, not used after.
+ */
+void fluvio_topic_config_free(struct fluvio_topic_config *config);
+
+/**
+ * Sets the number of partitions (default 1), placed by the cluster.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, `partitions`
+ * is 0, or replicas were assigned explicitly.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_partitions(struct fluvio_topic_config *config,
+                                                      uint32_t partitions);
+
+/**
+ * Sets the replicas per partition (default 1); the cluster needs at least
+ * that many SPUs.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL, `replication`
+ * is 0, or replicas were assigned explicitly.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_replication(struct fluvio_topic_config *config,
+                                                       uint32_t replication);
+
+/**
+ * Whether the cluster ignores SPU racks when it places replicas (default
+ * false: replicas of a partition go to different racks where it can).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or replicas were
+ * assigned explicitly.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_ignore_rack(struct fluvio_topic_config *config,
+                                                       bool ignore);
+
+/**
+ * Places partition `partition` on the SPUs `spu_ids[0..count]` (its
+ * leader first) instead of letting the cluster choose. Assign partitions
+ * in order, from 0; assigning one again replaces it. The first assignment
+ * replaces the partition count and replication set before; every
+ * partition must get the same number of distinct SPUs.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` or `spu_ids` is NULL,
+ * `count` is 0, or `partition` skips one. The cluster refuses SPUs it
+ * does not have (FLUVIO_ERR_SERVER).
+ *
+ * Safety:
+ * `config` must be a live configuration; `spu_ids` must point to `count` ids.
+ */
+enum fluvio_status fluvio_topic_config_assign_replicas(struct fluvio_topic_config *config,
+                                                       uint32_t partition,
+                                                       const int32_t *spu_ids,
+                                                       size_t count);
+
+/**
+ * Deletes records older than `seconds`, a whole segment at a time, once
+ * every record of the segment is that old (the cluster's minimum is 10 s).
+ * Unset, the cluster's default applies: none on the embedded cluster, 7
+ * days on a real one.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_retention_secs(struct fluvio_topic_config *config,
+                                                          uint32_t seconds);
+
+/**
+ * Closes a partition's segment and starts the next past `bytes` (the
+ * cluster's minimum is 1024; its default 1 GiB on a real cluster, 64 MiB
+ * on the embedded one). A batch larger than a segment is refused.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_segment_size(struct fluvio_topic_config *config,
+                                                        uint32_t bytes);
+
+/**
+ * Deletes a partition's oldest segments while it holds more than `bytes`
+ * (the cluster refuses less than 2048 or less than the segment size,
+ * which is 1 GiB unless set).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_max_partition_size(struct fluvio_topic_config *config,
+                                                              uint64_t bytes);
+
+/**
+ * The codec every produced batch must use (`FLUVIO_COMPRESSION_*`); the
+ * cluster refuses others with FLUVIO_ERR_SERVER (server code
+ * CompressionError). Default `FLUVIO_COMPRESSION_ANY`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL or the codec unknown.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_compression(struct fluvio_topic_config *config,
+                                                       fluvio_compression compression);
+
+/**
+ * Marks the topic a system topic (default false): hidden from
+ * `fluvio_topic_list`, deleted only forcibly, never grown.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` is NULL.
+ *
+ * Safety:
+ * `config` must be a live configuration.
+ */
+enum fluvio_status fluvio_topic_config_set_system(struct fluvio_topic_config *config, bool system);
+
+/**
+ * Deduplicates produced records: the SmartModule `filter` (stored on the
+ * cluster, e.g. "fluvio/dedup-filter@0.1.0") drops a record whose key is
+ * among the last `count` keys and, unless `age_ms` is 0, younger than
+ * `age_ms`. Parameters for the module: `fluvio_topic_config_add_deduplication_param`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if `config` or `filter` is NULL,
+ * `filter` is empty or `count` is 0.
+ *
+ * Safety:
+ * `config` must be a live configuration; `filter` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_topic_config_set_deduplication(struct fluvio_topic_config *config,
+                                                         uint64_t count,
+                                                         uint64_t age_ms,
+                                                         const char *filter);
+
+/**
+ * Adds (or replaces) parameter `key` = `value` of the deduplication
+ * SmartModule.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT if an argument is NULL or
+ * deduplication is not set.
+ *
+ * Safety:
+ * `config` must be a live configuration; `key` and `value` NUL-terminated strings.
+ */
+enum fluvio_status fluvio_topic_config_add_deduplication_param(struct fluvio_topic_config *config,
+                                                               const char *key,
+                                                               const char *value);
+
+/**
+ * Creates `topic` with the options of `config` (NULL: one partition, one
+ * replica) and waits until the cluster announced it, so a producer can be
+ * created right after.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL `client` or `topic`, an
+ * invalid name, a replication above the SPU count), FLUVIO_ERR_TOPIC_EXISTS,
+ * FLUVIO_ERR_SERVER (options the cluster refuses; `fluvio_last_error` says
+ * which), or a connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `topic` a NUL-terminated string;
+ * `config` NULL or a live configuration.
+ */
+enum fluvio_status fluvio_topic_create_with_config(struct fluvio_client *client,
+                                                   const char *topic,
+                                                   const struct fluvio_topic_config *config);
+
+/**
+ * Adds `count` partitions to `topic` (placed by the cluster) and waits
+ * until the cluster announced them. A producer keeps the partition count
+ * it was created with (unlike the official Rust producer, which picks new
+ * partitions up): create a new one to spread records over them.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name,
+ * `count` 0), FLUVIO_ERR_TOPIC_NOT_FOUND, FLUVIO_ERR_SERVER (a system
+ * topic, or one whose replicas were assigned explicitly), or a connection
+ * error.
+ *
+ * Safety:
+ * `client` must be a live client; `topic` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_topic_add_partitions(struct fluvio_client *client,
+                                               const char *topic,
+                                               uint32_t count);
+
+/**
+ * Creates `topic` with `partitions` partitions, each with `replication`
+ * replicas, and waits until the cluster announced it (so a producer can be
+ * created right after).
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments; a name that is
+ * empty, longer than 63 bytes, or not made of `a-z`, `0-9` and inner `-`;
+ * zero partitions or replication), FLUVIO_ERR_TOPIC_EXISTS,
+ * FLUVIO_ERR_SERVER (e.g. not enough SPUs for the replication), or a
+ * connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `topic` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_topic_create(struct fluvio_client *client,
+                                       const char *topic,
+                                       uint32_t partitions,
+                                       uint32_t replication);
+
+/**
+ * Deletes `topic` and all its records.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name),
+ * FLUVIO_ERR_TOPIC_NOT_FOUND, or a connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `topic` a NUL-terminated string.
+ */
+enum fluvio_status fluvio_topic_delete(struct fluvio_client *client, const char *topic);
+
+/**
+ * Lists the cluster's topics (system topics excluded) with their options
+ * and status. On success `*out` owns the list: read it with
+ * `fluvio_topic_list_count` and `fluvio_topic_list_get`, free it with
+ * `fluvio_topic_list_free`.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments) or a connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_topic_list(struct fluvio_client *client, struct fluvio_topic_list **out);
+
+/**
+ * Describes one topic, system or not: on success `*out` owns a list of
+ * exactly that topic, read as `fluvio_topic_list`'s.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments, invalid name),
+ * FLUVIO_ERR_TOPIC_NOT_FOUND, or a connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `topic` a NUL-terminated string; `out` a
+ * valid pointer.
+ */
+enum fluvio_status fluvio_topic_describe(struct fluvio_client *client,
+                                         const char *topic,
+                                         struct fluvio_topic_list **out);
+
+/**
+ * Number of topics in the list (0 if `list` is NULL).
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+size_t fluvio_topic_list_count(const struct fluvio_topic_list *list);
+
+/**
+ * Topic `index` of the list, or NULL if `list` is NULL or `index` is out
+ * of range. Owned by the list: valid until `fluvio_topic_list_free`.
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+const struct fluvio_topic_info *fluvio_topic_list_get(const struct fluvio_topic_list *list,
+                                                      size_t index);
+
+/**
+ * Name of topic `index`, or NULL if `list` is NULL or `index` is out of
+ * range. Owned by the list: valid until `fluvio_topic_list_free`.
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+const char *fluvio_topic_list_name(const struct fluvio_topic_list *list, size_t index);
+
+/**
+ * Partition count of topic `index`, or 0 if `list` is NULL or `index` is
+ * out of range.
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+uint32_t fluvio_topic_list_partitions(const struct fluvio_topic_list *list, size_t index);
+
+/**
+ * Frees a topic list. NULL is a no-op.
+ *
+ * Safety:
+ * `list` must be NULL or from `fluvio_topic_list`, and not used after.
+ */
+void fluvio_topic_list_free(struct fluvio_topic_list *list);
+
+/* ========================================================================
+ * 11. Cluster admin: partitions, SPUs, lag
+ *
+ * Cluster admin: the partitions with their leaders, replicas, offsets and
+ * sizes (what `fluvio partition list` shows), the SPUs, and consumer lag.
+ *
+ * Each list is a snapshot the caller owns: read its entries with `_count`
+ * and `_get`, free it with `_free`. An entry is a struct the library
+ * allocates, valid (with its strings) until its list is freed; later
+ * versions may add fields at its end, so never copy one by value or
+ * allocate one. Any thread may read a list.
+ * ======================================================================== */
+
+/**
+ * A partition's state: one of `FLUVIO_PARTITION_STATUS_*`.
+ */
+typedef uint32_t fluvio_partition_status;
+
+/**
+ * One partition, from `fluvio_partition_list_get`.
+ */
+struct fluvio_partition_info {
+  const char *topic;
+  uint32_t partition;
+  /**
+   * The SPU id of its leader.
+   */
+  int32_t leader;
+  /**
+   * The SPU ids of its replicas, leader first: `replica_count` of them.
+   */
+  const int32_t *replicas;
+  size_t replica_count;
+  /**
+   * Replicas in sync with the leader (1 for an unreplicated partition).
+   */
+  uint32_t live_replicas;
+  /**
+   * `FLUVIO_PARTITION_STATUS_*`.
+   */
+  fluvio_partition_status status;
+  /**
+   * The offset the next record gets.
+   */
+  int64_t log_end_offset;
+  /**
+   * The offset up to which records are committed (what consumers see).
+   */
+  int64_t high_watermark;
+  /**
+   * The first offset still stored (retention removes older ones); a real
+   * SC may report 0 here whatever was removed.
+   */
+  int64_t log_start_offset;
+  /**
+   * Bytes on disk; -1 when the SPU could not tell.
+   */
+  int64_t size;
+  /**
+   * Whether the partition is being deleted with its topic.
+   */
+  bool deleting;
+};
+
+/**
+ * An SPU's state: one of `FLUVIO_SPU_STATUS_*`.
+ */
+typedef uint32_t fluvio_spu_status;
+
+/**
+ * One SPU, from `fluvio_spu_list_get`.
+ */
+struct fluvio_spu_info {
+  /**
+   * The id partitions name as their leader.
+   */
+  int32_t id;
+  const char *name;
+  /**
+   * Where clients reach it, `host:port`.
+   */
+  const char *public_endpoint;
+  /**
+   * Where other SPUs reach it, `host:port`.
+   */
+  const char *private_endpoint;
+  /**
+   * Its rack, or NULL.
+   */
+  const char *rack;
+  /**
+   * `FLUVIO_SPU_STATUS_*`.
+   */
+  fluvio_spu_status status;
+  /**
+   * Registered by hand (true; e.g. `fluvio cluster start --local`) or
+   * managed by the cluster (false; e.g. an SPU group on Kubernetes).
+   */
+  bool custom;
+};
+
+/**
+ * A consumer's lag in one partition, from `fluvio_consumer_lag_list_get`.
+ */
+struct fluvio_consumer_lag {
+  const char *consumer_id;
+  const char *topic;
+  uint32_t partition;
+  /**
+   * The offset of the last record the consumer committed.
+   */
+  int64_t offset;
+  /**
+   * The partition's high watermark, as its leader reports it now; -1
+   * when the partition no longer exists.
+   */
+  int64_t high_watermark;
+  /**
+   * Records the consumer has yet to commit: `high_watermark - (offset + 1)`
+   * (never below 0); -1 when the partition no longer exists.
+   */
+  int64_t lag;
+  /**
+   * When the offset was last committed, in seconds since the Unix epoch.
+   */
+  uint64_t modified_time;
+};
+
+/**
+ * No leader is serving it.
+ */
+#define FLUVIO_PARTITION_STATUS_OFFLINE 0
+
+/**
+ * Its leader serves it.
+ */
+#define FLUVIO_PARTITION_STATUS_ONLINE 1
+
+/**
+ * Its leader is offline.
+ */
+#define FLUVIO_PARTITION_STATUS_LEADER_OFFLINE 2
+
+/**
+ * A new leader was elected and is taking over.
+ */
+#define FLUVIO_PARTITION_STATUS_ELECTION_LEADER_FOUND 3
+
+/**
+ * Its leader ran out of disk.
+ */
+#define FLUVIO_PARTITION_STATUS_OUT_OF_STORAGE 4
+
+/**
+ * Connected to the SC and serving.
+ */
+#define FLUVIO_SPU_STATUS_ONLINE 0
+
+/**
+ * Not heard from (a real SC says so after 90 s of silence).
+ */
+#define FLUVIO_SPU_STATUS_OFFLINE 1
+
+/**
+ * Registered, not yet seen.
+ */
+#define FLUVIO_SPU_STATUS_INIT 2
+
+/**
+ * Lists the partitions of every (non-system) topic, or of `topic` (system
+ * or not) when it is not NULL, ordered by topic and partition. On success
+ * `*out` owns the list.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL `client` or `out`, an invalid
+ * name), FLUVIO_ERR_TOPIC_NOT_FOUND, or a connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `topic` NULL or a NUL-terminated string;
+ * `out` a valid pointer.
+ */
+enum fluvio_status fluvio_partition_list(struct fluvio_client *client,
+                                         const char *topic,
+                                         struct fluvio_partition_list **out);
+
+/**
+ * Number of partitions in the list (0 if `list` is NULL).
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+size_t fluvio_partition_list_count(const struct fluvio_partition_list *list);
+
+/**
+ * Partition `index`, or NULL if `list` is NULL or `index` is out of range.
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+const struct fluvio_partition_info *fluvio_partition_list_get(const struct fluvio_partition_list *list,
+                                                              size_t index);
+
+/**
+ * Frees a partition list. NULL is a no-op.
+ *
+ * Safety:
+ * `list` must be NULL or from `fluvio_partition_list`, and not used after.
+ */
+void fluvio_partition_list_free(struct fluvio_partition_list *list);
+
+/**
+ * Lists the cluster's SPUs, ordered by id. On success `*out` owns the list.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL arguments) or a connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_spu_list(struct fluvio_client *client, struct fluvio_spu_list **out);
+
+/**
+ * Number of SPUs in the list (0 if `list` is NULL).
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+size_t fluvio_spu_list_count(const struct fluvio_spu_list *list);
+
+/**
+ * SPU `index`, or NULL if `list` is NULL or `index` is out of range.
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+const struct fluvio_spu_info *fluvio_spu_list_get(const struct fluvio_spu_list *list, size_t index);
+
+/**
+ * Frees an SPU list. NULL is a no-op.
+ *
+ * Safety:
+ * `list` must be NULL or from `fluvio_spu_list`, and not used after.
+ */
+void fluvio_spu_list_free(struct fluvio_spu_list *list);
+
+/**
+ * For every partition where `consumer_id` (NULL: any consumer) committed
+ * an offset, optionally only in `topic` (NULL: any): the committed offset,
+ * the partition's high watermark now, and the lag between them. One call
+ * joins the stored offsets with each partition's leader's offsets. On
+ * success `*out` owns the list.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT (NULL `client` or `out`, a filter
+ * that is not UTF-8), FLUVIO_ERR_SERVER (e.g. the cluster keeps no consumer
+ * offsets), or a connection error.
+ *
+ * Safety:
+ * `client` must be a live client; `consumer_id` and `topic` NULL or
+ * NUL-terminated strings; `out` a valid pointer.
+ */
+enum fluvio_status fluvio_consumer_lag_list(struct fluvio_client *client,
+                                            const char *consumer_id,
+                                            const char *topic,
+                                            struct fluvio_consumer_lag_list **out);
+
+/**
+ * Number of entries in the list (0 if `list` is NULL).
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+size_t fluvio_consumer_lag_list_count(const struct fluvio_consumer_lag_list *list);
+
+/**
+ * Entry `index`, or NULL if `list` is NULL or `index` is out of range.
+ *
+ * Safety:
+ * `list` must be NULL or a live list.
+ */
+const struct fluvio_consumer_lag *fluvio_consumer_lag_list_get(const struct fluvio_consumer_lag_list *list,
+                                                               size_t index);
+
+/**
+ * Frees a lag list. NULL is a no-op.
+ *
+ * Safety:
+ * `list` must be NULL or from `fluvio_consumer_lag_list`, and not used after.
+ */
+void fluvio_consumer_lag_list_free(struct fluvio_consumer_lag_list *list);
+
+/* ========================================================================
+ * 12. SmartModules
  *
  * SmartModule descriptions for consumer and producer settings: a module by
  * name (stored on the cluster) or ad hoc (wasm bytes or a .wasm file), with
@@ -2033,7 +2705,7 @@ enum fluvio_status fluvio_producer_config_add_smartmodule(struct fluvio_producer
                                                           const struct fluvio_smartmodule *sm);
 
 /* ========================================================================
- * 12. SmartModule admin
+ * 13. SmartModule admin
  *
  * SmartModule admin: storing SmartModules on the SC (from a .wasm file or
  * bytes, with the package metadata the SC keeps), listing and deleting
@@ -2257,7 +2929,7 @@ uint64_t fluvio_smartmodule_list_wasm_len(const struct fluvio_smartmodule_list *
 void fluvio_smartmodule_list_free(struct fluvio_smartmodule_list *list);
 
 /* ========================================================================
- * 13. Logs
+ * 14. Logs
  *
  * The log callback: the library's messages, queued process-wide and handed
  * to the application's callback on its own thread (`fluvio_log_poll`, or
@@ -2359,7 +3031,7 @@ enum fluvio_status fluvio_log_poll(int32_t timeout_ms, size_t *served);
 int32_t fluvio_log_fd(void);
 
 /* ========================================================================
- * 14. Embedded cluster
+ * 15. Embedded cluster
  *
  * The embedded cluster: an SC and its SPUs in this process, on 127.0.0.1,
  * speaking the real Fluvio protocol, durable on local disk. Any Fluvio
@@ -2507,7 +3179,7 @@ const char *fluvio_local_cluster_endpoint(const struct fluvio_local_cluster *clu
 enum fluvio_status fluvio_local_cluster_stop(struct fluvio_local_cluster *cluster);
 
 /* ========================================================================
- * 15. Deprecated names
+ * 16. Deprecated names
  *
  * Names kept for one release after a rename, so programs written for the
  * previous release still build and link; each forwards to its new name.

@@ -27,7 +27,7 @@ extern "C" {
  *
  * Fault injection for tests, on the embedded cluster: stopping and
  * restarting SPUs, dropping connections, moving leaders, failing or
- * delaying produce requests. Declared in `fluvio_testing.h`, outside the
+ * delaying produce requests, running the cleaner. Declared in `fluvio_testing.h`, outside the
  * stability promise of `fluvio.h`.
  * ======================================================================== */
 
@@ -109,6 +109,22 @@ enum fluvio_status fluvio_local_cluster_fail_next_produces(struct fluvio_local_c
  */
 enum fluvio_status fluvio_local_cluster_set_produce_delay_ms(struct fluvio_local_cluster *cluster,
                                                              int32_t delay_ms);
+
+/**
+ * Test aid: runs the cluster's cleaner once, now, as if `seconds_ahead`
+ * more seconds had passed: it deletes what topics' retention times and
+ * maximum partition sizes say is due (closed segments only, as the real
+ * SPU's cleaner, which otherwise runs every 10 s). `*removed` (if not
+ * NULL) receives how many segments it deleted.
+ *
+ * Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster.
+ *
+ * Safety:
+ * `cluster` must be NULL or a live cluster; `removed` NULL or writable.
+ */
+enum fluvio_status fluvio_local_cluster_run_cleaner(struct fluvio_local_cluster *cluster,
+                                                    uint32_t seconds_ahead,
+                                                    size_t *removed);
 
 #ifdef __cplusplus
 }  /* extern "C" */

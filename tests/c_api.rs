@@ -22,32 +22,7 @@ fn build_program(program: &str, name: &str) -> PathBuf {
 /// As `build_program`, with extra compiler flags; also returns the
 /// compiler's diagnostics.
 fn build_program_with(program: &str, name: &str, flags: &[&str]) -> (PathBuf, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lib = support::library_dir().join("libfluvio.a");
-    let build_dir = std::env::temp_dir().join(format!("fluvio-c-{program}-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&build_dir).unwrap();
-    let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O1", "-g"])
-        .args(flags)
-        // Diagnostics in ASCII quotes, whatever the locale.
-        .env("LC_ALL", "C")
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg("-o")
-        .arg(build_dir.join(program))
-        .arg(root.join(format!("tests/c/{program}.c")))
-        .arg(&lib)
-        .args(["-lpthread", "-ldl", "-lm"])
-        .output()
-        .expect("run cc");
-    assert!(
-        output.status.success(),
-        "cc failed ({}):\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (build_dir, String::from_utf8_lossy(&output.stderr).into_owned())
+    support::build_c_program(program, name, flags)
 }
 
 /// Runs `command` with its output in files of `dir`, killing it after

@@ -30,7 +30,7 @@ fn build_examples(name: &str) -> PathBuf {
 
 /// Each example with its arguments, in the order the demo runs them.
 /// `@BUILD` stands for the build directory.
-const EXAMPLES: [(&str, &[&str]); 10] = [
+const EXAMPLES: [(&str, &[&str]); 11] = [
     ("version", &[]),
     // The header's complete example: its own embedded cluster.
     ("quickstart", &[]),
@@ -38,9 +38,11 @@ const EXAMPLES: [(&str, &[&str]); 10] = [
     ("producer", &["greetings", "25"]),
     ("consumer", &["greetings"]),
     ("custom_partitioner", &["sorted"]),
-    // Three runs of one named consumer: 10, 10, then the 6 left.
+    // Three runs of one named consumer: 10, 10, then the 6 left; in
+    // between, the admin example sees it 6 records behind.
     ("resumable_consumer", &["greetings", "reader", "10"]),
     ("resumable_consumer", &["greetings", "reader", "10"]),
+    ("topic_admin", &["orders", "greetings", "reader"]),
     ("resumable_consumer", &["greetings", "reader", "10"]),
     ("smartmodule_filter", &["@BUILD/filter_even.wasm", "numbers"]),
 ];
@@ -156,7 +158,38 @@ fn c_examples_build_and_run() {
     assert!(stdout.contains("apples           -> partition 1"), "{stdout}");
     assert!(stdout.contains("the partitioner was called 4 times"), "{stdout}");
     resumable_runs_read_each_record_once(&stdout);
+    topic_admin_saw_the_options_and_the_lag(&stdout);
     smartmodule_filter_kept_the_even_numbers(&stdout);
+}
+
+/// The admin example's topic has the options it was created with and its
+/// added partition; the reader, having read 20 of greetings' 26 records,
+/// is 6 behind, each committed partition's lag its high watermark past the
+/// commit.
+fn topic_admin_saw_the_options_and_the_lag(stdout: &str) {
+    let options = "retention 604800 s, segment 1048576 B, max partition 16777216 B, compression lz4, provisioned";
+    assert!(stdout.contains(&format!("topic orders: 2 partitions, replication 1, {options}")), "{stdout}");
+    assert!(stdout.contains(&format!("topic orders: 3 partitions, replication 1, {options}")), "{stdout}");
+    assert!(stdout.contains("cluster platform version 0.18.1"), "{stdout}");
+    for partition in 0..3 {
+        assert!(stdout.contains(&format!("  orders-{partition}  leader 50")), "{stdout}");
+    }
+    assert!(stdout.contains("SPU 5001 at 127.0.0.1:") && stdout.contains("SPU 5002 at 127.0.0.1:"), "{stdout}");
+    let lags: Vec<(i64, i64, i64)> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("lag of reader in greetings-"))
+        .map(|l| {
+            // "<partition>: committed C, high watermark H, lag L"
+            let numbers: Vec<i64> = l.split([',', ' ', ':']).filter_map(|w| w.parse().ok()).collect();
+            (numbers[1], numbers[2], numbers[3])
+        })
+        .collect();
+    assert!(!lags.is_empty(), "{stdout}");
+    for (committed, high_watermark, lag) in &lags {
+        assert_eq!(*lag, high_watermark - (committed + 1), "{stdout}");
+    }
+    assert_eq!(lags.iter().map(|l| l.2).sum::<i64>(), 6, "{stdout}");
+    assert!(stdout.contains("reader is 6 records behind in greetings"), "{stdout}");
 }
 
 /// The filter ran on the SPU, ad hoc and by name: the even numbers of
@@ -207,6 +240,7 @@ fn c_examples_are_valgrind_clean() {
     std::fs::remove_dir_all(&build_dir).ok();
     assert!(stdout.contains("consumed 26 records from greetings"), "{stdout}");
     resumable_runs_read_each_record_once(&stdout);
+    topic_admin_saw_the_options_and_the_lag(&stdout);
     smartmodule_filter_kept_the_even_numbers(&stdout);
 }
 

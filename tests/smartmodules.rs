@@ -24,7 +24,7 @@ use fluvio::protocol::spu::{SmartModuleContextData, SmartModuleExtraParams, Smar
 use support::{assert_success, official_client, start_cluster};
 
 /// The test modules: source file stem and the transform it exports.
-const MODULES: [&str; 12] = [
+const MODULES: [&str; 13] = [
     "filter_even",
     "map_upper",
     "filter_map_third",
@@ -37,6 +37,7 @@ const MODULES: [&str; 12] = [
     "filter_loop",
     "filter_wild_alloc",
     "filter_wild_output",
+    "dedup_keys",
 ];
 
 /// Compiles every module once per test binary; returns the directory of
@@ -483,6 +484,63 @@ async fn modules_with_wild_addresses_fail_their_stream_not_the_cluster() {
     }
     let even = our_read(&client, "spin", our_invocation("filter_even", SmartModuleKind::Filter, &[])).await;
     assert_eq!(even.iter().map(|(o, (_, v))| (*o, v.clone())).collect::<Vec<_>>(), [(1, b"2".to_vec()), (3, b"4".to_vec())]);
+    cluster.stop().await.unwrap();
+}
+
+/// A topic's deduplication runs its filter on every produce, as the real
+/// SPU does: with `count` and `age` as params, primed with the last `count`
+/// stored records; dropped records take no offsets, and a produce whose
+/// records all go stores nothing. The official client's records go through
+/// it alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deduplicated_topic_drops_keys_seen_within_its_bounds() {
+    use fluvio::protocol::sc::{Deduplication, DeduplicationBounds, DeduplicationFilter, DeduplicationTransform, SmartModuleMetadata, SmartModulePackage, TopicSpec};
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 1).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    let package = SmartModulePackage {
+        name: "dedup-keys".into(),
+        group: "test".into(),
+        version: "0.1.0".into(),
+        api_version: "0.1.0".into(),
+        ..SmartModulePackage::default()
+    };
+    let meta = SmartModuleMetadata { package, params: Default::default() };
+    client.create_smartmodule("dedup-keys", &wasm("dedup_keys"), Some(meta)).await.unwrap();
+    let spec = TopicSpec {
+        deduplication: Some(Deduplication {
+            bounds: DeduplicationBounds { count: 3, age: Some(Duration::from_secs(3600)) },
+            filter: DeduplicationFilter { transform: DeduplicationTransform { uses: "test/dedup-keys@0.1.0".into(), with: Default::default() } },
+        }),
+        ..TopicSpec::computed(1, 1)
+    };
+    client.create_topic_with("unique", spec).await.unwrap();
+
+    let producer = fluvio::producer::Producer::new(&client, "unique", fluvio::producer::ProducerConfig::default()).await.unwrap();
+    let send_batch = |keys: &[&str]| {
+        for key in keys {
+            producer.send(Some(key.as_bytes()), format!("v-{key}").as_bytes()).unwrap();
+        }
+        tokio::task::block_in_place(|| producer.flush(Duration::from_secs(30))).unwrap();
+    };
+    send_batch(&["a", "b", "a", "c"]); // the second "a" repeats within the batch
+    send_batch(&["a"]); // among the last 3 stored keys: nothing stored
+    send_batch(&["d", "e", "a"]); // "a" is 4 keys back by then: kept
+    let official = official_client(&cluster.endpoint()).await;
+    let official_producer = official.topic_producer("unique").await.unwrap();
+    official_producer.send("e", "v-e").await.unwrap(); // seen 2 keys back
+    official_producer.send("f", "v-f").await.unwrap();
+    official_producer.flush().await.unwrap();
+
+    let config = StreamConfig { continuous: false, ..StreamConfig::default() };
+    let mut stream = RecordStream::open(&client, "unique", &[0], Offset::beginning(), config, None).await.unwrap();
+    let mut stored = Vec::new();
+    while let Some(record) = tokio::time::timeout(Duration::from_secs(30), stream.next()).await.expect("a non-continuous stream ends") {
+        let record = record.unwrap();
+        stored.push((record.offset, String::from_utf8(record.key.unwrap()).unwrap()));
+    }
+    let expected: Vec<(i64, String)> = ["a", "b", "c", "d", "e", "a", "f"].iter().enumerate().map(|(i, k)| (i as i64, k.to_string())).collect();
+    assert_eq!(stored, expected);
     cluster.stop().await.unwrap();
 }
 

@@ -2,6 +2,7 @@
 //! watches, topic admin, and a pool of SPU connections (one per SPU, shared
 //! by every producer and consumer, re-established when it drops).
 
+mod admin;
 mod config;
 mod connection;
 mod error;
@@ -13,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use admin::{ConsumerLag, PartitionInfo};
 pub use config::{load_profile, parse_profile, resolve_default, ClientConfig, ENDPOINT_ENV, PROFILE_PATH_ENV};
 pub use connection::{Connection, PendingResponse, ResponseStream, Transport, CLIENT_ID};
 pub use tls::{Pem, TlsConnector, TlsPolicy};
@@ -158,7 +160,7 @@ impl Client {
     /// unanswered is closed and replaced: the real SC serves one request of
     /// a connection at a time (it waits up to 90 s for a new topic's
     /// partitions), so everything sent after it would wait too.
-    async fn sc_request<R: crate::protocol::frame::Request>(&self, request: &R) -> Result<R::Response> {
+    pub(crate) async fn sc_request<R: crate::protocol::frame::Request>(&self, request: &R) -> Result<R::Response> {
         let timeout = self.inner.request_timeout;
         let deadline = tokio::time::Instant::now() + timeout;
         let mut updates = self.inner.sc.subscribe();
@@ -193,24 +195,34 @@ impl Client {
 
     /// Creates a topic with `partitions` partitions and `replication` replicas each.
     pub async fn create_topic(&self, name: &str, partitions: u32, replication: u32) -> Result<()> {
-        validate_topic_name(name)?;
         if partitions == 0 {
             return Err(ClientError::InvalidArgument("a topic needs at least one partition".into()));
         }
         if replication == 0 {
             return Err(ClientError::InvalidArgument("replication must be at least 1".into()));
         }
-        // The real SC would accept the topic, leave it unprovisioned and
-        // answer after 90 s: refuse it here, from the SPUs this client knows.
-        let spus = &self.inner.metadata.spus;
-        spus.ready(METADATA_TIMEOUT).await?;
-        let spu_count = spus.all().len();
-        if replication as usize > spu_count {
-            return Err(ClientError::InvalidArgument(format!(
-                "topic '{name}': replication factor {replication} needs {replication} SPUs, and the cluster has {spu_count}"
-            )));
+        self.create_topic_with(name, TopicSpec::computed(partitions, replication)).await
+    }
+
+    /// Creates a topic as `spec` describes it (placement, retention,
+    /// storage, compression, deduplication, system flag) and waits until this
+    /// client has seen it announced.
+    pub async fn create_topic_with(&self, name: &str, spec: TopicSpec) -> Result<()> {
+        validate_topic_name(name)?;
+        if let crate::protocol::sc::ReplicaSpec::Computed(param) = &spec.replicas {
+            // The real SC would accept the topic, leave it unprovisioned and
+            // answer after 90 s: refuse it here, from the SPUs this client knows.
+            let spus = &self.inner.metadata.spus;
+            spus.ready(METADATA_TIMEOUT).await?;
+            let spu_count = spus.all().len();
+            if param.replication_factor as usize > spu_count {
+                let replication = param.replication_factor;
+                return Err(ClientError::InvalidArgument(format!(
+                    "topic '{name}': replication factor {replication} needs {replication} SPUs, and the cluster has {spu_count}"
+                )));
+            }
         }
-        let mut request = TopicCreateRequest { request: TopicSpec::computed(partitions, replication), ..Default::default() };
+        let mut request = TopicCreateRequest { request: spec, ..Default::default() };
         request.common.name = name.to_string();
         let status = self.sc_request(&ObjectApiCreateRequest::Topic(request)).await?;
         status_result(name, status)?;
@@ -228,7 +240,7 @@ impl Client {
         self.wait_for_topic(name, |t| t.is_none()).await
     }
 
-    async fn wait_for_topic(&self, name: &str, done: impl Fn(Option<&crate::protocol::sc::Metadata<TopicSpec>>) -> bool) -> Result<()> {
+    pub(crate) async fn wait_for_topic(&self, name: &str, done: impl Fn(Option<&crate::protocol::sc::Metadata<TopicSpec>>) -> bool) -> Result<()> {
         let store = &self.inner.metadata.topics;
         let mut updates = store.subscribe();
         let wait = async {
@@ -486,7 +498,7 @@ async fn reconnect_sc(inner: std::sync::Weak<Inner>, mut client_gone: tokio::syn
     }
 }
 
-fn status_result(name: &str, status: crate::protocol::sc::Status) -> Result<()> {
+pub(crate) fn status_result(name: &str, status: crate::protocol::sc::Status) -> Result<()> {
     match status.error_code {
         ErrorCode::None => Ok(()),
         ErrorCode::TopicAlreadyExists => Err(ClientError::TopicExists(name.to_string())),

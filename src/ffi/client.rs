@@ -1,4 +1,5 @@
-//! Connecting to a cluster, the client handle, and its statistics.
+//! Connecting to a cluster, the client handle, its statistics, and the
+//! cluster's platform version.
 
 use std::ffi::c_char;
 
@@ -110,7 +111,30 @@ pub unsafe extern "C" fn fluvio_client_stats(client: *const fluvio_client, json:
     })
 }
 
-/// Frees a string libfluvio handed to the caller (`fluvio_client_stats`).
+/// The platform version of the cluster (e.g. "0.18.1"), as its SC reported
+/// it when the client last connected. On success `*version` owns the
+/// string: free it with `fluvio_string_free`. Any thread may call this.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT if `client` or `version` is NULL.
+///
+/// # Safety
+/// `client` must be a live client; `version` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_client_platform_version(client: *const fluvio_client, version: *mut *mut c_char) -> fluvio_status {
+    ffi_guard(|| {
+        // SAFETY: per the contract.
+        let client = unsafe { handle(client, "client")? };
+        let text = super::util::c_string(&client.client.platform_version()).into_raw();
+        // SAFETY: writable per the contract; NULL is refused.
+        unsafe { super::util::write_out(version, text, "version") }.inspect_err(|_| {
+            // SAFETY: the string was just made by into_raw and not handed out.
+            drop(unsafe { std::ffi::CString::from_raw(text) });
+        })
+    })
+}
+
+/// Frees a string libfluvio handed to the caller (`fluvio_client_stats`,
+/// `fluvio_client_platform_version`).
 /// NULL is a no-op.
 ///
 /// # Safety

@@ -1,12 +1,13 @@
 //! Fault injection for tests, on the embedded cluster: stopping and
 //! restarting SPUs, dropping connections, moving leaders, failing or
-//! delaying produce requests. Declared in `fluvio_testing.h`, outside the
+//! delaying produce requests, running the cleaner. Declared in `fluvio_testing.h`, outside the
 //! stability promise of `fluvio.h`.
 
 use std::ffi::c_char;
 
 use super::error::{ffi_guard, FfiError, fluvio_status};
 use super::local::fluvio_local_cluster;
+use super::runtime::block_on;
 use super::util::c_str;
 use crate::local::{LocalCluster, FIRST_SPU_ID};
 
@@ -155,6 +156,34 @@ pub unsafe extern "C" fn fluvio_local_cluster_set_produce_delay_ms(cluster: *mut
         with_cluster(cluster, |c| {
             let delay = u64::try_from(delay_ms).map_err(|_| FfiError::invalid(format!("a delay of {delay_ms} ms is negative")))?;
             c.set_produce_delay(std::time::Duration::from_millis(delay));
+            Ok(())
+        })
+    }
+}
+
+/// Test aid: runs the cluster's cleaner once, now, as if `seconds_ahead`
+/// more seconds had passed: it deletes what topics' retention times and
+/// maximum partition sizes say is due (closed segments only, as the real
+/// SPU's cleaner, which otherwise runs every 10 s). `*removed` (if not
+/// NULL) receives how many segments it deleted.
+///
+/// Returns FLUVIO_ERR_INVALID_ARGUMENT for a NULL cluster.
+///
+/// # Safety
+/// `cluster` must be NULL or a live cluster; `removed` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn fluvio_local_cluster_run_cleaner(
+    cluster: *mut fluvio_local_cluster,
+    seconds_ahead: u32,
+    removed: *mut usize,
+) -> fluvio_status {
+    // SAFETY: per the contract.
+    unsafe {
+        with_cluster(cluster, |c| {
+            let count = block_on(c.run_cleaner(std::time::Duration::from_secs(seconds_ahead.into())))?;
+            if let Some(removed) = removed.as_mut() {
+                *removed = count;
+            }
             Ok(())
         })
     }

@@ -5,6 +5,7 @@
 #![allow(non_camel_case_types)]
 
 mod client;
+mod cluster_admin;
 mod client_config;
 mod consumer;
 mod consumer_offsets;
@@ -25,6 +26,7 @@ mod util;
 mod version;
 
 pub use client::*;
+pub use cluster_admin::*;
 pub use client_config::*;
 pub use consumer::*;
 pub use consumer_offsets::*;
@@ -57,6 +59,9 @@ const _: () = {
     any_thread::<fluvio_producer>();
     any_thread::<fluvio_delivery>();
     any_thread::<fluvio_smartmodule_list>();
+    any_thread::<fluvio_partition_list>();
+    any_thread::<fluvio_spu_list>();
+    any_thread::<fluvio_consumer_lag_list>();
     one_thread_at_a_time::<fluvio_client_config>();
     one_thread_at_a_time::<fluvio_consumer_config>();
     one_thread_at_a_time::<fluvio_stream>();
@@ -64,4 +69,5 @@ const _: () = {
     one_thread_at_a_time::<fluvio_producer_config>();
     one_thread_at_a_time::<fluvio_smartmodule>();
     one_thread_at_a_time::<fluvio_smartmodule_package>();
+    one_thread_at_a_time::<fluvio_topic_config>();
 };

@@ -9,7 +9,7 @@ use super::client::fluvio_client;
 use super::error::{ffi_guard, ffi_guard_value, FfiError, fluvio_status};
 use super::runtime::block_on;
 use super::smartmodule::read_wasm_file;
-use super::util::{bytes, c_str, handle, with_config_object, write_out};
+use super::util::{bytes, c_str, c_string, handle, with_config_object, write_out};
 use crate::protocol::sc::{SmartModuleMetadata, SmartModulePackage, SmartModuleParam, SmartModuleVisibility};
 
 /// The package metadata of a SmartModule (what its `SmartModule.toml`
@@ -52,10 +52,6 @@ pub const FLUVIO_SMARTMODULE_PACKAGE_LICENSE: fluvio_smartmodule_package_field =
 /// Its repository URL (NULL when unset).
 pub const FLUVIO_SMARTMODULE_PACKAGE_REPOSITORY: fluvio_smartmodule_package_field = 6;
 const PACKAGE_FIELDS: usize = 7;
-
-fn c_string(text: &str) -> CString {
-    CString::new(text.replace('\0', "")).unwrap_or_default()
-}
 
 impl ListedModule {
     fn new(info: crate::client::SmartModuleInfo) -> ListedModule {

@@ -71,6 +71,53 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T, what: &str) -> Result<(
     Ok(())
 }
 
+/// An optional C string argument: NULL is None.
+///
+/// # Safety
+/// As `c_str`.
+pub(crate) unsafe fn optional_c_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, FfiError> {
+    // SAFETY: per the caller's contract.
+    if ptr.is_null() { Ok(None) } else { unsafe { c_str(ptr, what) }.map(Some) }
+}
+
+/// Hands a new list handle to the caller through `out`.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write.
+pub(crate) unsafe fn write_list<T>(out: *mut *mut T, list: T) -> Result<(), FfiError> {
+    if out.is_null() {
+        return Err(FfiError::invalid("out is NULL"));
+    }
+    // SAFETY: checked for NULL above; writable per the contract.
+    unsafe { write_out(out, Box::into_raw(Box::new(list)), "out") }
+}
+
+/// Item `index` of a list handle, or None when `list` is NULL or `index`
+/// is out of range.
+///
+/// # Safety
+/// `list` must be NULL or a live list that outlives `'a`.
+pub(crate) unsafe fn list_item<'a, L: 'a, T>(list: *const L, index: usize, items: impl FnOnce(&'a L) -> &'a [T]) -> Option<&'a T> {
+    // SAFETY: NULL-checked; live per the contract.
+    unsafe { list.as_ref() }.and_then(|l| items(l).get(index))
+}
+
+/// Frees a handle made by `Box::into_raw`; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` must be NULL or a pointer from `Box::into_raw`, given back once.
+pub(crate) unsafe fn free_boxed<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        // SAFETY: per the contract.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+/// A Rust string as an owned C string, any NUL in it dropped.
+pub(crate) fn c_string(text: &str) -> std::ffi::CString {
+    std::ffi::CString::new(text.replace('\0', "")).unwrap_or_default()
+}
+
 /// `timeout_ms` as a timeout: negative means none.
 pub(crate) fn timeout(timeout_ms: i32) -> Option<Duration> {
     u64::try_from(timeout_ms).ok().map(Duration::from_millis)

@@ -347,6 +347,259 @@ static void test_topics(struct fluvio_client *client) {
     printf("topics ok\n");
 }
 
+/* ------------------------------------------------------------- topic admin */
+
+/* The one topic `fluvio_topic_describe` gives for `name` (freed by the caller
+ * with *list). */
+static const struct fluvio_topic_info *describe_at(const char *file, int line, struct fluvio_client *client, const char *name,
+                                                   struct fluvio_topic_list **list) {
+    check_status_at(file, line, "fluvio_topic_describe", fluvio_topic_describe(client, name, list), FLUVIO_OK, NULL);
+    if (fluvio_topic_list_count(*list) != 1 || fluvio_topic_list_get(*list, 0) == NULL) {
+        check_failed(file, line, "fluvio_topic_describe", FLUVIO_OK, "not exactly one topic");
+    }
+    return fluvio_topic_list_get(*list, 0);
+}
+#define DESCRIBE(client, name, list) describe_at(__FILE__, __LINE__, client, name, list)
+
+static void test_topic_config(struct fluvio_client *client) {
+    struct fluvio_topic_config *config = fluvio_topic_config_new();
+    struct fluvio_topic_list *list = NULL;
+    const struct fluvio_topic_info *info;
+    const int32_t spus[] = {5002, 5001}, unknown[] = {9999};
+
+    CHECK(config != NULL);
+    CHECK_ERR(fluvio_topic_config_set_partitions(NULL, 1), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_topic_config_set_partitions(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "partition");
+    CHECK_ERR(fluvio_topic_config_set_replication(config, 0), FLUVIO_ERR_INVALID_ARGUMENT, "replication");
+    CHECK_ERR(fluvio_topic_config_set_ignore_rack(NULL, true), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_topic_config_set_retention_secs(NULL, 60), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_topic_config_set_segment_size(NULL, 4096), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_topic_config_set_max_partition_size(NULL, 4096), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_topic_config_set_compression(config, 99), FLUVIO_ERR_INVALID_ARGUMENT, "99");
+    CHECK_ERR(fluvio_topic_config_set_system(NULL, true), FLUVIO_ERR_INVALID_ARGUMENT, "config");
+    CHECK_ERR(fluvio_topic_config_set_deduplication(config, 10, 0, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "filter");
+    CHECK_ERR(fluvio_topic_config_set_deduplication(config, 0, 0, "a/b@0.1.0"), FLUVIO_ERR_INVALID_ARGUMENT, "count");
+    CHECK_ERR(fluvio_topic_config_add_deduplication_param(config, "k", "v"), FLUVIO_ERR_INVALID_ARGUMENT, "deduplication");
+    CHECK_ERR(fluvio_topic_config_add_deduplication_param(config, NULL, "v"), FLUVIO_ERR_INVALID_ARGUMENT, "key");
+    CHECK_ERR(fluvio_topic_config_assign_replicas(config, 0, NULL, 1), FLUVIO_ERR_INVALID_ARGUMENT, "spu_ids");
+    CHECK_ERR(fluvio_topic_config_assign_replicas(config, 1, spus, 2), FLUVIO_ERR_INVALID_ARGUMENT, "partition 0");
+
+    /* Every option, read back as the cluster keeps it. */
+    CHECK_OK(fluvio_topic_config_set_partitions(config, 2));
+    CHECK_OK(fluvio_topic_config_set_replication(config, 2));
+    CHECK_OK(fluvio_topic_config_set_ignore_rack(config, true));
+    CHECK_OK(fluvio_topic_config_set_retention_secs(config, 3600));
+    CHECK_OK(fluvio_topic_config_set_segment_size(config, 4096));
+    CHECK_OK(fluvio_topic_config_set_max_partition_size(config, 1 << 20));
+    CHECK_OK(fluvio_topic_config_set_compression(config, FLUVIO_COMPRESSION_GZIP));
+    CHECK_ERR(fluvio_topic_create_with_config(NULL, "api-options", config), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_topic_create_with_config(client, NULL, config), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_topic_create_with_config(client, "API", config), FLUVIO_ERR_INVALID_ARGUMENT, "API");
+    CHECK_OK(fluvio_topic_create_with_config(client, "api-options", config));
+    CHECK_ERR(fluvio_topic_create_with_config(client, "api-options", config), FLUVIO_ERR_TOPIC_EXISTS, "api-options");
+    info = DESCRIBE(client, "api-options", &list);
+    CHECK(strcmp(info->name, "api-options") == 0);
+    CHECK(info->partitions == 2 && info->replication == 2 && !info->assigned && info->ignore_rack);
+    CHECK(info->retention_secs == 3600 && info->segment_size == 4096 && info->max_partition_size == 1 << 20);
+    CHECK(info->compression == FLUVIO_COMPRESSION_GZIP && !info->system);
+    CHECK(info->dedup_count == 0 && info->dedup_filter == NULL);
+    CHECK(info->status == FLUVIO_TOPIC_STATUS_PROVISIONED && info->reason != NULL);
+    CHECK(fluvio_topic_list_get(list, 1) == NULL && fluvio_topic_list_get(NULL, 0) == NULL);
+    fluvio_topic_list_free(list);
+
+    /* Explicit placement replaces the computed one; then it cannot be set. */
+    CHECK_OK(fluvio_topic_config_assign_replicas(config, 0, spus, 2));
+    CHECK_OK(fluvio_topic_config_assign_replicas(config, 0, spus, 1)); /* replaces partition 0 */
+    CHECK_ERR(fluvio_topic_config_set_partitions(config, 3), FLUVIO_ERR_INVALID_ARGUMENT, "assigned");
+    CHECK_OK(fluvio_topic_config_set_system(config, true));
+    CHECK_OK(fluvio_topic_create_with_config(client, "api-placed", config));
+    info = DESCRIBE(client, "api-placed", &list);
+    CHECK(info->partitions == 1 && info->replication == 1 && info->assigned && info->system);
+    fluvio_topic_list_free(list);
+    CHECK(listed_partitions(client, "api-placed") == -1); /* a system topic: not listed */
+    /* System and assigned topics cannot grow; the SC says why. */
+    CHECK_ERR(fluvio_topic_add_partitions(client, "api-placed", 1), FLUVIO_ERR_SERVER, "api-placed");
+    CHECK_OK(fluvio_topic_config_set_system(config, false));
+    CHECK_OK(fluvio_topic_create_with_config(client, "api-placed-2", config));
+    CHECK_ERR(fluvio_topic_add_partitions(client, "api-placed-2", 1), FLUVIO_ERR_SERVER, "invalid replica type");
+    CHECK_OK(fluvio_topic_config_assign_replicas(config, 1, unknown, 1));
+    CHECK_ERR(fluvio_topic_create_with_config(client, "api-unknown-spu", config), FLUVIO_ERR_SERVER, "invalid spu id: 9999");
+    fluvio_topic_config_free(config);
+    fluvio_topic_config_free(NULL);
+
+    /* What the cluster refuses is refused with its reason. */
+    config = fluvio_topic_config_new();
+    CHECK_OK(fluvio_topic_config_set_retention_secs(config, 5));
+    CHECK_ERR(fluvio_topic_create_with_config(client, "api-short", config), FLUVIO_ERR_SERVER, "retention_secs 5 is less than minimum 10");
+    fluvio_topic_config_free(config);
+    config = fluvio_topic_config_new();
+    CHECK_OK(fluvio_topic_config_set_deduplication(config, 10, 1000, "test/missing@0.1.0"));
+    CHECK_OK(fluvio_topic_config_add_deduplication_param(config, "k", "v"));
+    CHECK_ERR(fluvio_topic_create_with_config(client, "api-dedup", config), FLUVIO_ERR_SERVER, "not loaded");
+    fluvio_topic_config_free(config);
+    CHECK(listed_partitions(client, "api-short") == -1 && listed_partitions(client, "api-dedup") == -1);
+
+    /* NULL options: one partition, one replica. */
+    CHECK_OK(fluvio_topic_create_with_config(client, "api-plain", NULL));
+    info = DESCRIBE(client, "api-plain", &list);
+    CHECK(info->partitions == 1 && info->retention_secs == 0 && info->compression == FLUVIO_COMPRESSION_ANY);
+    fluvio_topic_list_free(list);
+
+    /* Growing. */
+    CHECK_ERR(fluvio_topic_add_partitions(NULL, "api-plain", 1), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_topic_add_partitions(client, NULL, 1), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_topic_add_partitions(client, "api-plain", 0), FLUVIO_ERR_INVALID_ARGUMENT, "at least one");
+    CHECK_ERR(fluvio_topic_add_partitions(client, "api-missing", 1), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
+    CHECK_OK(fluvio_topic_add_partitions(client, "api-plain", 2));
+    CHECK(listed_partitions(client, "api-plain") == 3);
+
+    CHECK_ERR(fluvio_topic_describe(client, "api-missing", &list), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
+    CHECK_ERR(fluvio_topic_describe(client, NULL, &list), FLUVIO_ERR_INVALID_ARGUMENT, "topic");
+    CHECK_ERR(fluvio_topic_describe(NULL, "api-plain", &list), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_topic_describe(client, "api-plain", NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_OK(fluvio_topic_list(client, &list));
+    CHECK(fluvio_topic_list_get(list, 0) != NULL);
+    CHECK(strcmp(fluvio_topic_list_get(list, 0)->name, fluvio_topic_list_name(list, 0)) == 0);
+    fluvio_topic_list_free(list);
+    CHECK_OK(fluvio_topic_delete(client, "api-options"));
+    CHECK_OK(fluvio_topic_delete(client, "api-placed-2"));
+    printf("topic config ok\n");
+}
+
+static void test_cluster_admin(struct fluvio_client *client) {
+    struct fluvio_partition_list *partitions = (struct fluvio_partition_list *)&g_checks;
+    struct fluvio_spu_list *spus = NULL;
+    struct fluvio_consumer_lag_list *lags = NULL;
+    struct fluvio_consumer_config *config;
+    struct fluvio_consumer *consumer = NULL;
+    struct fluvio_producer *producer;
+    struct fluvio_stream *stream = NULL;
+    char *version = NULL;
+    size_t i;
+
+    CHECK_ERR(fluvio_client_platform_version(NULL, &version), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_client_platform_version(client, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "version");
+    CHECK_OK(fluvio_client_platform_version(client, &version));
+    CHECK(strcmp(version, "0.18.1") == 0);
+    fluvio_string_free(version);
+
+    CHECK_ERR(fluvio_spu_list(NULL, &spus), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_spu_list(client, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_OK(fluvio_spu_list(client, &spus));
+    CHECK(fluvio_spu_list_count(spus) == 2 && fluvio_spu_list_count(NULL) == 0);
+    for (i = 0; i < 2; i++) {
+        const struct fluvio_spu_info *spu = fluvio_spu_list_get(spus, i);
+        CHECK(spu->id == 5001 + (int32_t)i && spu->status == FLUVIO_SPU_STATUS_ONLINE && !spu->custom);
+        CHECK(strncmp(spu->public_endpoint, "127.0.0.1:", 10) == 0 && spu->private_endpoint[0] != '\0');
+        CHECK(spu->rack == NULL && atoi(spu->name) == spu->id);
+    }
+    CHECK(fluvio_spu_list_get(spus, 2) == NULL && fluvio_spu_list_get(NULL, 0) == NULL);
+    fluvio_spu_list_free(spus);
+    fluvio_spu_list_free(NULL);
+
+    /* Five records in each of two partitions; a consumer commits 2 of partition 0. */
+    CHECK_OK(fluvio_topic_create(client, "api-lag", 2, 1));
+    producer = PRODUCER(client, "api-lag", 0);
+    for (i = 0; i < 10; i++) SEND_STR(producer, "lagging");
+    CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
+    fluvio_producer_free(producer);
+
+    CHECK_ERR(fluvio_partition_list(NULL, NULL, &partitions), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_partition_list(client, NULL, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_ERR(fluvio_partition_list(client, "api-missing", &partitions), FLUVIO_ERR_TOPIC_NOT_FOUND, "api-missing");
+    CHECK(partitions == (struct fluvio_partition_list *)&g_checks);
+    CHECK_OK(fluvio_partition_list(client, "api-lag", &partitions));
+    CHECK(fluvio_partition_list_count(partitions) == 2 && fluvio_partition_list_count(NULL) == 0);
+    for (i = 0; i < 2; i++) {
+        const struct fluvio_partition_info *p = fluvio_partition_list_get(partitions, i);
+        CHECK(strcmp(p->topic, "api-lag") == 0 && p->partition == i);
+        CHECK(p->leader == 5001 + (int32_t)i && p->replica_count == 1 && p->replicas[0] == p->leader);
+        CHECK(p->status == FLUVIO_PARTITION_STATUS_ONLINE && p->live_replicas == 1 && !p->deleting);
+        CHECK(p->log_end_offset == 5 && p->high_watermark == 5 && p->log_start_offset == 0 && p->size > 0);
+    }
+    CHECK(fluvio_partition_list_get(partitions, 2) == NULL && fluvio_partition_list_get(NULL, 0) == NULL);
+    fluvio_partition_list_free(partitions);
+    CHECK_OK(fluvio_partition_list(client, NULL, &partitions)); /* every topic's */
+    CHECK(fluvio_partition_list_count(partitions) >= 2);
+    fluvio_partition_list_free(partitions);
+    CHECK_OK(fluvio_partition_list(client, "consumer-offset", &partitions)); /* a system topic, by name */
+    CHECK(fluvio_partition_list_count(partitions) == 1);
+    fluvio_partition_list_free(partitions);
+    fluvio_partition_list_free(NULL);
+
+    config = fluvio_consumer_config_new();
+    CHECK_OK(fluvio_consumer_config_set_consumer_id(config, "api-lagger"));
+    CHECK_OK(fluvio_consumer_config_set_offset_strategy(config, FLUVIO_OFFSET_STRATEGY_MANUAL));
+    CHECK_OK(fluvio_consumer_config_add_partition(config, 0));
+    CHECK_OK(fluvio_consumer_new_with_config(client, "api-lag", config, &consumer));
+    fluvio_consumer_config_free(config);
+    CHECK_OK(fluvio_consumer_stream(consumer, fluvio_offset_beginning(), &stream));
+    fluvio_consumer_free(consumer);
+    fluvio_record_free(NEXT(stream));
+    fluvio_record_free(NEXT(stream));
+    CHECK_OK(fluvio_stream_commit(stream));
+    CHECK_OK(fluvio_stream_flush(stream, WAIT_MS));
+    fluvio_stream_free(stream);
+
+    CHECK_ERR(fluvio_consumer_lag_list(NULL, NULL, NULL, &lags), FLUVIO_ERR_INVALID_ARGUMENT, "client");
+    CHECK_ERR(fluvio_consumer_lag_list(client, NULL, NULL, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "out");
+    CHECK_OK(fluvio_consumer_lag_list(client, "api-lagger", "api-lag", &lags));
+    CHECK(fluvio_consumer_lag_list_count(lags) == 1 && fluvio_consumer_lag_list_count(NULL) == 0);
+    {
+        const struct fluvio_consumer_lag *lag = fluvio_consumer_lag_list_get(lags, 0);
+        CHECK(strcmp(lag->consumer_id, "api-lagger") == 0 && strcmp(lag->topic, "api-lag") == 0 && lag->partition == 0);
+        CHECK(lag->offset == 1 && lag->high_watermark == 5 && lag->lag == 3 && lag->modified_time > 0);
+    }
+    CHECK(fluvio_consumer_lag_list_get(lags, 1) == NULL && fluvio_consumer_lag_list_get(NULL, 0) == NULL);
+    fluvio_consumer_lag_list_free(lags);
+    CHECK_OK(fluvio_consumer_lag_list(client, "api-nobody", NULL, &lags));
+    CHECK(fluvio_consumer_lag_list_count(lags) == 0);
+    fluvio_consumer_lag_list_free(lags);
+    fluvio_consumer_lag_list_free(NULL);
+    CHECK_OK(fluvio_topic_delete(client, "api-lag"));
+    printf("cluster admin ok\n");
+}
+
+/* Retention through the cleaner, run now as if time had passed. */
+static void test_retention(struct fluvio_local_cluster *cluster, struct fluvio_client *client) {
+    struct fluvio_topic_config *config = fluvio_topic_config_new();
+    struct fluvio_partition_list *partitions = NULL;
+    struct fluvio_producer *producer;
+    char value[301];
+    size_t removed = 99;
+    int i;
+
+    CHECK_OK(fluvio_topic_config_set_retention_secs(config, 60));
+    CHECK_OK(fluvio_topic_config_set_segment_size(config, 1024));
+    CHECK_OK(fluvio_topic_create_with_config(client, "api-retained", config));
+    fluvio_topic_config_free(config);
+    memset(value, 'r', 300);
+    value[300] = '\0';
+    producer = PRODUCER(client, "api-retained", 0);
+    for (i = 0; i < 8; i++) { /* a batch each: three fill a segment */
+        SEND_STR(producer, value);
+        CHECK_OK(fluvio_producer_flush(producer, FLUVIO_FLUSH_TIMEOUT_MS));
+    }
+    fluvio_producer_free(producer);
+
+    CHECK_ERR(fluvio_local_cluster_run_cleaner(NULL, 0, NULL), FLUVIO_ERR_INVALID_ARGUMENT, "cluster");
+    CHECK_OK(fluvio_local_cluster_run_cleaner(cluster, 30, &removed));
+    CHECK(removed == 0);
+    EXPECT_FIRST(client, "api-retained", fluvio_offset_beginning(), 0, value);
+    CHECK_OK(fluvio_local_cluster_run_cleaner(cluster, 61, &removed));
+    CHECK(removed >= 1);
+    CHECK_OK(fluvio_local_cluster_run_cleaner(cluster, 61, NULL));
+    CHECK_OK(fluvio_partition_list(client, "api-retained", &partitions));
+    {
+        const struct fluvio_partition_info *p = fluvio_partition_list_get(partitions, 0);
+        CHECK(p->log_start_offset > 0 && p->log_start_offset < 8 && p->log_end_offset == 8);
+        EXPECT_FIRST(client, "api-retained", fluvio_offset_beginning(), p->log_start_offset, value);
+    }
+    fluvio_partition_list_free(partitions);
+    CHECK_OK(fluvio_topic_delete(client, "api-retained"));
+    printf("retention ok\n");
+}
+
 /* ---------------------------------------------------------- producer config */
 
 static void test_producer_config(struct fluvio_client *client) {
@@ -1843,6 +2096,9 @@ int main(void) {
     test_partitioner(client);
     test_consumer_arguments(client);
     test_consumer_offsets(client);
+    test_topic_config(client);
+    test_cluster_admin(client);
+    test_retention(cluster, client);
     test_fresh_topics(client);
     test_offsets(endpoint);
     test_stream_fd(client);

@@ -215,3 +215,35 @@ pub async fn round_trips_at_linger_0(client: &fluvio::client::Client, topic: &st
     round_trips.sort();
     round_trips
 }
+
+/// Compiles `tests/c/{program}.c` against the library this test run built,
+/// warning-free C99 or not at all, into a fresh directory named after
+/// `name`; returns the directory and the compiler's diagnostics.
+pub fn build_c_program(program: &str, name: &str, flags: &[&str]) -> (std::path::PathBuf, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = library_dir().join("libfluvio.a");
+    let build_dir = std::env::temp_dir().join(format!("fluvio-c-{program}-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&build_dir).unwrap();
+    let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O1", "-g"])
+        .args(flags)
+        // Diagnostics in ASCII quotes, whatever the locale.
+        .env("LC_ALL", "C")
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg("-o")
+        .arg(build_dir.join(program))
+        .arg(root.join(format!("tests/c/{program}.c")))
+        .arg(&lib)
+        .args(["-lpthread", "-ldl", "-lm"])
+        .output()
+        .expect("run cc");
+    assert!(
+        output.status.success(),
+        "cc failed ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (build_dir, String::from_utf8_lossy(&output.stderr).into_owned())
+}
