@@ -2115,7 +2115,7 @@ enum fluvio_status fluvio_topic_create_with_config(struct fluvio_client *client,
 
 /**
  * Adds `count` partitions to `topic` (placed by the cluster) and waits
- * until the cluster announced them. A producer keeps the partition count
+ * until their leaders serve them. A producer keeps the partition count
  * it was created with (unlike the official Rust producer, which picks new
  * partitions up): create a new one to spread records over them.
  *
@@ -2267,9 +2267,9 @@ struct fluvio_partition_info {
   const int32_t *replicas;
   size_t replica_count;
   /**
-   * Replicas in sync with the leader (1 for an unreplicated partition).
+   * Followers whose log ends where the leader's does (0 without followers).
    */
-  uint32_t live_replicas;
+  uint32_t in_sync_followers;
   /**
    * `FLUVIO_PARTITION_STATUS_*`.
    */

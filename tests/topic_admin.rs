@@ -1,8 +1,9 @@
 //! Production admin against the embedded cluster: topics created with every
 //! option through the C API read back equal by the official Rust client;
 //! retention time and maximum partition size applied as the real SPU's
-//! cleaner applies them; partitions added by us and by the official client;
-//! consumer lag; and what the cluster refuses, with the real SC's codes.
+//! cleaner applies them; a topic's codec enforced as the real SPU does;
+//! partitions added by us and by the official client; consumer lag; and
+//! what the cluster refuses, with the real SC's codes.
 
 mod support;
 
@@ -12,10 +13,13 @@ use std::time::Duration;
 use fluvio::client::{Client, ClientError};
 use fluvio::consumer::{Offset, OffsetStrategy, RecordStream, StreamConfig};
 use fluvio::producer::{Producer, ProducerConfig};
+use fluvio::protocol::record::{Batch, Record, RecordSet};
 use fluvio::protocol::sc::{
-    CleanupPolicy, PartitionMap, ReplicaSpec, SegmentBasedPolicy, SmartModuleMetadata, SmartModulePackage, TopicSpec, TopicStorageConfig,
+    CleanupPolicy, CompressionAlgorithm, PartitionMap, ReplicaSpec, SegmentBasedPolicy, SmartModuleMetadata, SmartModulePackage, TopicSpec,
+    TopicStorageConfig,
 };
-use fluvio::protocol::ErrorCode;
+use fluvio::protocol::spu::{PartitionProduceData, ProduceRequest, TopicProduceData};
+use fluvio::protocol::{Compression, ErrorCode};
 use fluvio_controlplane_metadata::topic as their;
 use fluvio_sc_schema::objects::ListRequest as TheirListRequest;
 
@@ -348,5 +352,42 @@ async fn options_the_real_sc_refuses_are_refused_with_its_codes() {
     // Nothing refused was created.
     let names: Vec<String> = client.describe_topics(None).await.unwrap().into_iter().map(|t| t.name).collect();
     assert_eq!(names, ["small-segments"]);
+    cluster.stop().await.unwrap();
+}
+
+/// A produce request carrying `batch` for partition 0 of `topic`, sent
+/// straight to its leader; the partition's error code in the answer.
+async fn raw_produce(client: &Client, topic: &str, batch: Batch) -> ErrorCode {
+    let request = ProduceRequest {
+        topics: vec![TopicProduceData {
+            name: topic.into(),
+            partitions: vec![PartitionProduceData { partition_index: 0, records: RecordSet::new(vec![batch]) }],
+        }],
+        ..ProduceRequest::default()
+    };
+    let response = client.leader(topic, 0).await.unwrap().request(&request, WAIT).await.unwrap();
+    response.responses[0].partitions[0].error_code.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_codec_is_enforced_as_the_real_spu_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 1).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    let spec = TopicSpec { compression_type: CompressionAlgorithm::Gzip, ..TopicSpec::computed(1, 1) };
+    client.create_topic_with("gzipped", spec).await.unwrap();
+    let record = || vec![Record::new(None, b"payload".to_vec())];
+    // Any other codec, uncompressed included, is refused; nothing is stored.
+    for codec in [Compression::None, Compression::Snappy, Compression::Lz4, Compression::Zstd] {
+        let batch = Batch::from_records(&record(), codec, 0).unwrap();
+        assert_eq!(raw_produce(&client, "gzipped", batch).await, ErrorCode::CompressionError, "{codec:?}");
+    }
+    assert_eq!(stored_offsets(&client, "gzipped").await, Vec::<i64>::new());
+    assert_eq!(raw_produce(&client, "gzipped", Batch::from_records(&record(), Compression::Gzip, 0).unwrap()).await, ErrorCode::None);
+    // Our producer, as the official one, takes the topic's codec unless told another.
+    produce_one_by_one(&client, "gzipped", ["x".to_string()]).await;
+    assert_eq!(stored_offsets(&client, "gzipped").await, [0, 1]);
+    let lz4 = ProducerConfig { compression: Some(Compression::Lz4), ..ProducerConfig::default() };
+    assert!(matches!(Producer::new(&client, "gzipped", lz4).await, Err(ClientError::InvalidArgument(m)) if m.contains("gzip")));
     cluster.stop().await.unwrap();
 }

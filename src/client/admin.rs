@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use super::{status_result, validate_topic_name, Client, ClientError, Result, StoredConsumerOffset, REQUEST_TIMEOUT};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::sc::{
-    AddPartition, ListFilter, ListRequest, Metadata, ObjectApiListRequest, ObjectApiListResponse, ObjectApiUpdateRequest, PartitionSpec,
-    SpuSpec, TopicSpec, TopicUpdateRequest, UpdateTopicAction,
+    AddPartition, ListFilter, ListRequest, Metadata, ObjectApiListRequest, ObjectApiListResponse, ObjectApiUpdateRequest, PartitionResolution,
+    PartitionSpec, SpuSpec, TopicSpec, TopicUpdateRequest, UpdateTopicAction,
 };
 use crate::protocol::spu::FetchOffsetsRequest;
 
@@ -50,18 +50,15 @@ impl Client {
         if let Some(name) = name {
             validate_topic_name(name)?;
         }
-        let mut found = self.list_topic_objects(name, false).await?;
-        if let Some(name) = name {
-            if found.is_empty() {
-                found = self.list_topic_objects(Some(name), true).await?;
-            }
-            // The SC's filters match substrings.
-            found.retain(|t| t.name == name);
-            if found.is_empty() {
-                return Err(ClientError::TopicNotFound(name.to_string()));
+        let Some(name) = name else { return self.list_topic_objects(None, false).await };
+        for system in [false, true] {
+            // The SC's filters match substrings: keep the topic itself.
+            let found: Vec<_> = self.list_topic_objects(Some(name), system).await?.into_iter().filter(|t| t.name == name).collect();
+            if !found.is_empty() {
+                return Ok(found);
             }
         }
-        Ok(found)
+        Err(ClientError::TopicNotFound(name.to_string()))
     }
 
     async fn list_topic_objects(&self, name: Option<&str>, system: bool) -> Result<Vec<Metadata<TopicSpec>>> {
@@ -72,7 +69,9 @@ impl Client {
     }
 
     /// Partitions as the SC knows them (leader, replicas, offsets, size,
-    /// status): those of every non-system topic, or of `topic` (system or not).
+    /// status): those of every non-system topic, or of `topic` (system or
+    /// not). The real SC ignores name filters on partitions: the topic's are
+    /// picked here.
     pub async fn list_partitions(&self, topic: Option<&str>) -> Result<Vec<PartitionInfo>> {
         if let Some(topic) = topic {
             // Also proves the topic exists, and says whether it is a system one.
@@ -113,7 +112,8 @@ impl Client {
     }
 
     /// Adds `count` partitions to topic `name` and waits until this client
-    /// has seen every new partition announced.
+    /// has seen every new partition online (the real SC answers before it
+    /// has placed them).
     pub async fn add_partitions(&self, name: &str, count: u32) -> Result<()> {
         validate_topic_name(name)?;
         if count == 0 {
@@ -132,7 +132,11 @@ impl Client {
         let wait = async {
             loop {
                 let grown = metadata.topics.get(name).is_some_and(|t| t.spec.partition_count() >= total);
-                if grown && (before..total).all(|p| metadata.partitions.get(&format!("{name}-{p}")).is_some()) {
+                // The real SC lists a new partition before its leader serves it.
+                let online = |p: u32| {
+                    metadata.partitions.get(&format!("{name}-{p}")).is_some_and(|p| p.status.resolution == PartitionResolution::Online)
+                };
+                if grown && (before..total).all(online) {
                     return Ok(());
                 }
                 tokio::select! {

@@ -38,8 +38,8 @@ pub struct fluvio_partition_info {
     /// The SPU ids of its replicas, leader first: `replica_count` of them.
     pub replicas: *const i32,
     pub replica_count: usize,
-    /// Replicas in sync with the leader (1 for an unreplicated partition).
-    pub live_replicas: u32,
+    /// Followers whose log ends where the leader's does (0 without followers).
+    pub in_sync_followers: u32,
     /// `FLUVIO_PARTITION_STATUS_*`.
     pub status: fluvio_partition_status,
     /// The offset the next record gets.
@@ -201,7 +201,7 @@ pub unsafe extern "C" fn fluvio_partition_list(
                     leader: spec.leader,
                     replicas: replicas.as_ptr(),
                     replica_count: replicas.len(),
-                    live_replicas: status.lsr.max(1),
+                    in_sync_followers: status.lsr,
                     status: partition_status(status.resolution),
                     log_end_offset: status.leader.leo,
                     high_watermark: status.leader.hw,

@@ -496,7 +496,7 @@ pub unsafe extern "C" fn fluvio_topic_create_with_config(
 }
 
 /// Adds `count` partitions to `topic` (placed by the cluster) and waits
-/// until the cluster announced them. A producer keeps the partition count
+/// until their leaders serve them. A producer keeps the partition count
 /// it was created with (unlike the official Rust producer, which picks new
 /// partitions up): create a new one to spread records over them.
 ///

@@ -247,7 +247,8 @@ impl Partition {
             status: PartitionStatus {
                 resolution: PartitionResolution::Online,
                 leader,
-                lsr: 1,
+                // Followers in sync with the leader: there are none.
+                lsr: 0,
                 replicas: vec![],
                 size: self.size() as i64,
                 is_being_deleted: self.is_deleted(),

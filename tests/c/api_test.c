@@ -514,7 +514,7 @@ static void test_cluster_admin(struct fluvio_client *client) {
         const struct fluvio_partition_info *p = fluvio_partition_list_get(partitions, i);
         CHECK(strcmp(p->topic, "api-lag") == 0 && p->partition == i);
         CHECK(p->leader == 5001 + (int32_t)i && p->replica_count == 1 && p->replicas[0] == p->leader);
-        CHECK(p->status == FLUVIO_PARTITION_STATUS_ONLINE && p->live_replicas == 1 && !p->deleting);
+        CHECK(p->status == FLUVIO_PARTITION_STATUS_ONLINE && p->in_sync_followers == 0 && !p->deleting);
         CHECK(p->log_end_offset == 5 && p->high_watermark == 5 && p->log_start_offset == 0 && p->size > 0);
     }
     CHECK(fluvio_partition_list_get(partitions, 2) == NULL && fluvio_partition_list_get(NULL, 0) == NULL);
