@@ -464,12 +464,9 @@ fn end_of_stream() -> FfiError {
     FfiError::new(fluvio_status::FLUVIO_END_OF_STREAM, "the stream delivered every record it was opened for")
 }
 
-/// A record for C: its value gets a NUL after it, for `fluvio_record_value_str`.
+/// A record handed to C.
 fn c_record(record: ConsumerRecord) -> *mut fluvio_record {
-    let mut value = Vec::with_capacity(record.value.len() + 1);
-    value.extend_from_slice(&record.value);
-    value.push(0);
-    Box::into_raw(Box::new(fluvio_record { record, value }))
+    Box::into_raw(Box::new(fluvio_record::new(record)))
 }
 
 /// Waits up to `timeout_ms` (0: do not wait; -1: without limit) for the

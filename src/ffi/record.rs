@@ -10,9 +10,22 @@ use crate::consumer::ConsumerRecord;
 /// `fluvio_stream_next_batch`, owned by the caller until
 /// `fluvio_record_free`. Any thread may read it.
 pub struct fluvio_record {
-    pub(super) record: ConsumerRecord,
-    /// The value followed by a NUL byte.
-    pub(super) value: Vec<u8>,
+    /// Its value followed by a NUL byte (see `fluvio_record::new`).
+    record: ConsumerRecord,
+}
+
+impl fluvio_record {
+    /// Terminates the value with a NUL, for `fluvio_record_value_str`: in
+    /// place, as decoded values keep a spare byte for it.
+    pub(super) fn new(mut record: ConsumerRecord) -> Self {
+        record.value.push(0);
+        fluvio_record { record }
+    }
+
+    /// The value, without its NUL.
+    fn value(&self) -> &[u8] {
+        &self.record.value[..self.record.value.len() - 1]
+    }
 }
 
 /// # Safety
@@ -54,9 +67,9 @@ pub unsafe extern "C" fn fluvio_record_value(record: *const fluvio_record, len: 
         let record = unsafe { record_ref(record) };
         if !len.is_null() {
             // SAFETY: non-NULL and writable per the contract.
-            unsafe { len.write(record.map_or(0, |r| r.record.value.len())) };
+            unsafe { len.write(record.map_or(0, |r| r.value().len())) };
         }
-        record.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
+        record.map_or(std::ptr::null(), |r| r.record.value.as_ptr().cast())
     })
 }
 
@@ -70,7 +83,7 @@ pub unsafe extern "C" fn fluvio_record_value(record: *const fluvio_record, len: 
 pub unsafe extern "C" fn fluvio_record_value_str(record: *const fluvio_record) -> *const c_char {
     ffi_guard_value(std::ptr::null(), || {
         // SAFETY: per the contract.
-        unsafe { record_ref(record) }.map_or(std::ptr::null(), |r| r.value.as_ptr().cast())
+        unsafe { record_ref(record) }.map_or(std::ptr::null(), |r| r.record.value.as_ptr().cast())
     })
 }
 

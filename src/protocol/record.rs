@@ -88,7 +88,11 @@ impl Record {
             None
         };
         let value_len = body.read_varint_len("record value")?;
-        let value = body.take(value_len)?.to_vec();
+        // One byte of spare capacity: a consumer handing the value to C
+        // terminates it in place, without copying it (`fluvio_record_value_str`).
+        let bytes = body.take(value_len)?;
+        let mut value = Vec::with_capacity(bytes.len() + 1);
+        value.extend_from_slice(bytes);
         // Header entries are not supported by Fluvio: only the count is read,
         // and anything after it inside the record's length is skipped.
         body.read_varint()?;
