@@ -1142,9 +1142,10 @@ enum fluvio_status fluvio_producer_send_with_delivery(struct fluvio_producer *pr
                                                       struct fluvio_delivery **out);
 
 /**
- * Sends `count` records in one call (cheaper than one call each). Stops at
- * the first record that fails; `*sent` (if not NULL) receives how many
- * were accepted.
+ * Sends `count` records in one call, in order (cheaper than one call each:
+ * the records share one timestamp, and runs of records to one partition
+ * are queued together). Stops at the first record that fails; `*sent` (if
+ * not NULL) receives how many were accepted.
  *
  * Returns what `fluvio_producer_send` returns for the failing record, or
  * FLUVIO_ERR_INVALID_ARGUMENT if `records` is NULL with a non-zero count.

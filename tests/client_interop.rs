@@ -122,3 +122,56 @@ async fn our_producer_to_official_consumer_and_back() {
     assert_eq!(tail.iter().map(|r| r.offset).collect::<Vec<_>>(), on_1[on_1.len() - 2..]);
     cluster.stop().await.unwrap();
 }
+
+/// `send_all` keeps each partition's order while it groups runs of records
+/// for one partition, gives the records of one call one timestamp, and stops
+/// at a record it refuses, having sent exactly those before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_all_keeps_order_per_partition_and_stops_at_a_refused_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = start_cluster(dir.path(), 1).await;
+    let client = Client::connect(&cluster.endpoint()).await.unwrap();
+    client.create_topic("all", PARTITIONS, 1).await.unwrap();
+    let config = ProducerConfig { linger: Duration::from_millis(5), max_request_size: 64 * 1024, ..ProducerConfig::default() };
+    let producer = Producer::new(&client, "all", config).await.unwrap();
+
+    // Keys in runs of 1 to 4 records (one partition per key), 300 records
+    // per call: runs and call boundaries both cut through chunks.
+    let key_of = |i: usize| format!("key-{}", (i / (1 + i % 4)) % 13).into_bytes();
+    let records: Vec<(Vec<u8>, Vec<u8>)> = (0..900).map(|i| (key_of(i), format!("{i}").into_bytes())).collect();
+    for call in records.chunks(300) {
+        let (accepted, result) = producer.send_all(call.iter().map(|(k, v)| (Some(k.as_slice()), v.as_slice())));
+        result.unwrap();
+        assert_eq!(accepted, call.len());
+    }
+    // The record at 70 is too large: the 70 before it go, nothing after.
+    let oversize = vec![b'x'; 65 * 1024];
+    let refused: Vec<(Option<&[u8]>, &[u8])> =
+        (0..100).map(|i| (None, if i == 70 { oversize.as_slice() } else { b"after".as_slice() })).collect();
+    let (accepted, result) = producer.send_all(refused);
+    assert!(matches!(result, Err(fluvio::client::ClientError::RecordTooLarge { .. })), "{result:?}");
+    assert_eq!(accepted, 70);
+    tokio::task::block_in_place(|| producer.flush(Duration::from_secs(20))).unwrap();
+    producer.close(Duration::from_secs(5)).await.unwrap();
+
+    let read = read_ours(&client, "all", &[0, 1, 2], Offset::beginning(), 970).await;
+    let partitioner = fluvio::producer::SipHashRoundRobin::default();
+    for partition in 0..PARTITIONS {
+        use fluvio::producer::Partitioner;
+        let expected: Vec<&[u8]> =
+            records.iter().filter(|(k, v)| partitioner.partition(Some(k), v, PARTITIONS) == partition).map(|(_, v)| v.as_slice()).collect();
+        let keyed: Vec<&[u8]> = read.iter().filter(|r| r.partition == partition && r.key.is_some()).map(|r| r.value.as_slice()).collect();
+        assert_eq!(keyed, expected, "partition {partition}: keyed records in send order");
+    }
+    let mut timestamps_per_call = std::collections::BTreeMap::<usize, std::collections::BTreeSet<i64>>::new();
+    for r in read.iter().filter(|r| r.key.is_some()) {
+        let index: usize = std::str::from_utf8(&r.value).unwrap().parse().unwrap();
+        timestamps_per_call.entry(index / 300).or_default().insert(r.timestamp);
+    }
+    assert!(timestamps_per_call.values().all(|t| t.len() == 1), "one timestamp per call: {timestamps_per_call:?}");
+    assert_eq!(read.iter().filter(|r| r.key.is_none()).inspect(|r| assert_eq!(r.value, b"after")).count(), 70);
+    // Nothing beyond: the records after the refused one were not sent.
+    let partitions = client.list_partitions(Some("all")).await.unwrap();
+    assert_eq!(partitions.iter().map(|p| p.metadata.status.leader.hw).sum::<i64>(), 970);
+    cluster.stop().await.unwrap();
+}

@@ -2,7 +2,7 @@
 //! options and status, growing a topic, partitions with their offsets,
 //! SPUs, the platform version, and consumer lag.
 
-use std::collections::BTreeMap;
+use std::collections::btree_map::{BTreeMap, Entry};
 
 use super::{status_result, validate_topic_name, Client, ClientError, Result, StoredConsumerOffset, REQUEST_TIMEOUT};
 use crate::protocol::error_code::ErrorCode;
@@ -160,10 +160,8 @@ impl Client {
             self.consumer_offsets(consumer_id, None).await?.into_iter().filter(|o| topic.is_none_or(|t| o.topic == t)).collect();
         let mut watermarks: BTreeMap<(String, u32), i64> = BTreeMap::new();
         for offset in &stored {
-            let key = (offset.topic.clone(), offset.partition);
-            if !watermarks.contains_key(&key) {
-                let high_watermark = self.high_watermark(&offset.topic, offset.partition).await?;
-                watermarks.insert(key, high_watermark);
+            if let Entry::Vacant(entry) = watermarks.entry((offset.topic.clone(), offset.partition)) {
+                entry.insert(self.high_watermark(&offset.topic, offset.partition).await?);
             }
         }
         Ok(stored

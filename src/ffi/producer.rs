@@ -693,9 +693,10 @@ pub struct fluvio_record_in {
     pub value_len: usize,
 }
 
-/// Sends `count` records in one call (cheaper than one call each). Stops at
-/// the first record that fails; `*sent` (if not NULL) receives how many
-/// were accepted.
+/// Sends `count` records in one call, in order (cheaper than one call each:
+/// the records share one timestamp, and runs of records to one partition
+/// are queued together). Stops at the first record that fails; `*sent` (if
+/// not NULL) receives how many were accepted.
 ///
 /// Returns what `fluvio_producer_send` returns for the failing record, or
 /// FLUVIO_ERR_INVALID_ARGUMENT if `records` is NULL with a non-zero count.
@@ -721,17 +722,49 @@ pub unsafe extern "C" fn fluvio_producer_send_batch(
             // SAFETY: non-NULL and `count` readable records per the contract.
             unsafe { std::slice::from_raw_parts(records, count) }
         };
-        let mut accepted = 0;
-        let result = records.iter().try_for_each(|r| {
-            // SAFETY: per the contract.
-            unsafe { send(producer, r.key, r.key_len, r.value, r.value_len, std::ptr::null_mut()) }.map(|_| accepted += 1)
-        });
+        // SAFETY: per the contract.
+        let producer = unsafe { producer_ref(producer) };
+        let (accepted, result) = match producer {
+            Ok(producer) => {
+                // A record whose buffers are invalid ends the input there.
+                let mut invalid = None;
+                let inputs = records.iter().map_while(|r| {
+                    // SAFETY: per the contract.
+                    match unsafe { record_in(r) } {
+                        Ok(input) => Some(input),
+                        Err(e) => {
+                            invalid = Some(e);
+                            None
+                        }
+                    }
+                });
+                let (accepted, result) = producer.send_all(inputs);
+                (accepted, result.map_err(FfiError::from).and(invalid.map_or(Ok(()), Err)))
+            }
+            Err(e) => (0, Err(e)),
+        };
         if !sent.is_null() {
             // SAFETY: non-NULL and writable per the contract.
             unsafe { sent.write(accepted) };
         }
         result
     })
+}
+
+/// The key and value of a `fluvio_record_in`, checked as `send` checks them.
+///
+/// # Safety
+/// As `fluvio_producer_send_batch`.
+unsafe fn record_in(record: &fluvio_record_in) -> Result<(Option<&[u8]>, &[u8]), FfiError> {
+    let key = if record.key.is_null() {
+        None
+    } else {
+        // SAFETY: per the contract.
+        Some(unsafe { bytes(record.key.cast(), record.key_len, "key")? })
+    };
+    // SAFETY: per the contract.
+    let value = unsafe { bytes(record.value.cast(), record.value_len, "value")? };
+    Ok((key, value))
 }
 
 /// Sends every pending record now and waits until each was acknowledged or

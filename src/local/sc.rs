@@ -65,26 +65,28 @@ async fn handle(state: &Arc<ClusterState>, sender: &FrameSender, header: &Reques
     let (id, version) = (header.correlation_id, header.api_version);
     match request {
         ScRequest::ApiVersions(_) => sender.send(id, version, &api_versions()).await,
-        ScRequest::Create(ObjectApiCreateRequest::Topic(create)) => {
-            let name = create.common.name;
-            let status = match state.create_topic(&name, create.request, create.common.dry_run) {
-                Ok(()) => Status::ok(name),
-                Err(e) => Status::error(name, e.code, e.message),
-            };
-            sender.send(id, version, &status).await
-        }
-        ScRequest::Create(ObjectApiCreateRequest::SmartModule(create)) => {
-            let name = create.common.name;
-            let status = match tokio::task::block_in_place(|| state.create_smartmodule(&name, create.request, create.common.dry_run)) {
-                Ok(key) => Status::ok(key),
-                Err(e) => Status::error(name, e.code, e.message),
-            };
-            sender.send(id, version, &status).await
-        }
-        ScRequest::Create(other) => {
-            let status = Status::error("", ErrorCode::InvalidCreateRequest, format!("creating {} objects is not supported", other.label()));
-            sender.send(id, version, &status).await
-        }
+        ScRequest::Create(create) => match *create {
+            ObjectApiCreateRequest::Topic(create) => {
+                let name = create.common.name;
+                let status = match state.create_topic(&name, create.request, create.common.dry_run) {
+                    Ok(()) => Status::ok(name),
+                    Err(e) => Status::error(name, e.code, e.message),
+                };
+                sender.send(id, version, &status).await
+            }
+            ObjectApiCreateRequest::SmartModule(create) => {
+                let name = create.common.name;
+                let status = match tokio::task::block_in_place(|| state.create_smartmodule(&name, create.request, create.common.dry_run)) {
+                    Ok(key) => Status::ok(key),
+                    Err(e) => Status::error(name, e.code, e.message),
+                };
+                sender.send(id, version, &status).await
+            }
+            other => {
+                let status = Status::error("", ErrorCode::InvalidCreateRequest, format!("creating {} objects is not supported", other.label()));
+                sender.send(id, version, &status).await
+            }
+        },
         ScRequest::Delete(ObjectApiDeleteRequest::Topic(delete)) => {
             let status = match state.delete_topic(&delete.key, delete.force) {
                 Ok(()) => Status::ok(delete.key),

@@ -65,7 +65,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScRequest {
     ApiVersions(super::api_versions::ApiVersionsRequest),
-    Create(ObjectApiCreateRequest),
+    /// Boxed: a topic spec is several times the size of the other requests.
+    Create(Box<ObjectApiCreateRequest>),
     Delete(ObjectApiDeleteRequest),
     List(ObjectApiListRequest),
     Watch(ObjectApiWatchRequest),
@@ -81,7 +82,7 @@ impl ScRequest {
         use super::frame::decode_request_body as body_of;
         Ok(match header.api_key {
             super::api_versions::API_VERSIONS_KEY => ScRequest::ApiVersions(body_of(body, header)?),
-            api_key::CREATE => ScRequest::Create(body_of(body, header)?),
+            api_key::CREATE => ScRequest::Create(Box::new(body_of(body, header)?)),
             api_key::DELETE => ScRequest::Delete(body_of(body, header)?),
             api_key::LIST => ScRequest::List(body_of(body, header)?),
             api_key::WATCH => ScRequest::Watch(body_of(body, header)?),
