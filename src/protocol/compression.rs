@@ -1,6 +1,8 @@
 //! Batch compression with Fluvio's exact framings: a gzip member, the Snappy
 //! *framing* format, the LZ4 *frame* format and a zstd frame (level 1) — the
-//! same encoders, at the same settings, as the official producer.
+//! same encoders, at the same settings, as the official producer, but for
+//! gzip: the same framing and level through zlib-rs, not miniz_oxide, which
+//! deflates 1.6x faster into different (equally standard) bytes.
 
 use std::io::{self, Read, Write};
 
@@ -76,7 +78,10 @@ impl Compression {
     /// `max_len` bytes so that a small hostile payload cannot exhaust memory.
     pub fn decompress(self, src: &[u8], max_len: usize) -> Result<Vec<u8>, DecodeError> {
         let limit = max_len as u64 + 1;
-        let mut out = Vec::new();
+        // Room for a typical ratio up front: fewer, larger inflate calls
+        // (zlib-rs inflates a 16 KiB batch 20 % slower into a growing Vec).
+        let expected = if self == Compression::None { src.len() } else { src.len().saturating_mul(4) };
+        let mut out = Vec::with_capacity(expected.min(max_len.saturating_add(1)));
         let result = match self {
             Compression::None => {
                 out.extend_from_slice(src);
@@ -114,6 +119,33 @@ mod tests {
         let snappy = Compression::Snappy.compress(b"x").unwrap();
         assert_eq!(snappy[..10], [0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59]);
         assert_eq!(Compression::Lz4.compress(b"x").unwrap()[..4], [0x04, 0x22, 0x4d, 0x18]);
+    }
+
+    /// The official producer's gzip: flate2's default backend, miniz_oxide,
+    /// at the default level, in a header like ours.
+    fn official_gzip(data: &[u8]) -> Vec<u8> {
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let mut member = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+        member.extend(miniz_oxide::deflate::compress_to_vec(data, 6));
+        member.extend(crc.sum().to_le_bytes());
+        member.extend((data.len() as u32).to_le_bytes());
+        member
+    }
+
+    #[test]
+    fn gzip_decodes_both_ways_with_the_official_encoder() {
+        let text: Vec<u8> = (0..20_000u32).flat_map(|i| format!("record {} status ok ", i % 97).into_bytes()).collect();
+        let binary: Vec<u8> = (0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for data in [&b""[..], b"hello", &text[..100], &text[..16_384], &text, &binary] {
+            let ours = Compression::Gzip.compress(data).unwrap();
+            assert_eq!(ours[..10], official_gzip(b"")[..10], "the same header");
+            let raw = &ours[10..ours.len() - 8];
+            assert_eq!(miniz_oxide::inflate::decompress_to_vec(raw).unwrap(), data, "miniz_oxide inflates ours");
+            assert_eq!(ours[ours.len() - 4..], (data.len() as u32).to_le_bytes());
+            let theirs = official_gzip(data);
+            assert_eq!(Compression::Gzip.decompress(&theirs, data.len()).unwrap(), data, "we inflate theirs");
+        }
     }
 
     #[test]
