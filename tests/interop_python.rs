@@ -450,8 +450,10 @@ async fn python_and_rust_clients_read_each_others_records() {
     let fluvio = official_client(&cluster.endpoint()).await;
     let started = now_ms();
 
-    // Python → Rust.
+    // Python → Rust; gzip from the Python client's own miniz_oxide, read by
+    // zlib-rs (tests/golden_spu.rs: why the bytes are not ours).
     let mut from_python = peer.produce("from-python", "snappy", 1_500, "py-snappy", &[]).await;
+    from_python.extend(peer.produce("from-python", "gzip", 1_500, "py-gzip", &[]).await);
     from_python.extend(peer.produce("from-python", "zstd", 1_500, "py-zstd", &["--linger", "5"]).await);
     assert_placement(&from_python, &BTreeMap::new());
     for (partition, records) in by_partition(&from_python) {
