@@ -136,12 +136,23 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
+/// A record's key and value as `send` was given them.
+type RecordParts<'r> = (Option<&'r [u8]>, &'r [u8]);
+
 /// A batch being filled or waiting to be sent. Dropped unresolved (the
 /// producer went away, or a task panicked with it), it fails its records.
 struct OpenBatch {
     owner: Weak<Shared>,
     partition: u32,
-    records: Vec<Record>,
+    /// Its records section as it goes on the wire uncompressed: the count,
+    /// then each record, encoded as it was sent. Empty once `wire` is built.
+    section: Vec<u8>,
+    /// Records in it.
+    count: u32,
+    /// The last record's timestamp delta.
+    last_timestamp_delta: i64,
+    /// The batch as last sent (compressed), kept for a retry to send again.
+    wire: Option<Batch>,
     /// Per record, what its delivery report will say, when reports are kept.
     reported: Vec<ReportedRecord>,
     /// Key + value bytes of its records.
@@ -309,14 +320,14 @@ impl Producer {
 
     /// As `send`; `opaque` comes back in the record's delivery report.
     pub fn send_with(&self, key: Option<&[u8]>, value: &[u8], opaque: usize) -> Result<DeliveryHandle> {
-        let (partition, record, record_len) = self.prepare(key, value)?;
+        let (partition, record_len) = self.prepare(key, value)?;
         let now = now_ms();
         let queue = &self.shared.queues[partition as usize];
         let mut wake = false;
         // The lock is let go before the dispatcher is woken, so it does not wake into a held lock.
         let handle = self
             .make_room(queue, lock(&queue.state), record_len, &mut wake)
-            .map(|mut state| self.push::<true>(&mut state, partition, record, record_len, opaque, now, &mut wake));
+            .map(|mut state| self.push::<true>(&mut state, partition, (key, value), record_len, opaque, now, &mut wake));
         if wake {
             queue.wake.notify_one();
         }
@@ -339,7 +350,7 @@ impl Producer {
             let mut failure = None;
             for (key, value) in records.by_ref().take(CHUNK) {
                 match self.prepare(key, value) {
-                    Ok(record) => prepared.push(record),
+                    Ok((partition, record_len)) => prepared.push((partition, (key, value), record_len)),
                     Err(e) => {
                         failure = Some(e);
                         break;
@@ -359,7 +370,7 @@ impl Producer {
 
     /// Adds prepared records in order, holding each partition's lock for a
     /// run of records to it. Drains `prepared`; stops at the first failure.
-    fn append_all(&self, prepared: &mut Vec<(u32, Record, usize)>, now: i64) -> (usize, Result<()>) {
+    fn append_all(&self, prepared: &mut Vec<(u32, RecordParts<'_>, usize)>, now: i64) -> (usize, Result<()>) {
         let mut added = 0;
         let mut records = prepared.drain(..).peekable();
         while let Some((partition, record, record_len)) = records.next() {
@@ -380,12 +391,12 @@ impl Producer {
     /// Adds `first` and the records after it for the same `partition` under
     /// one lock (let go only while waiting for room), counting them in `added`.
     #[allow(clippy::too_many_arguments)]
-    fn append_run(
+    fn append_run<'r>(
         &self,
         queue: &PartitionQueue,
         partition: u32,
-        first: (Record, usize),
-        rest: &mut std::iter::Peekable<impl Iterator<Item = (u32, Record, usize)>>,
+        first: (RecordParts<'r>, usize),
+        rest: &mut std::iter::Peekable<impl Iterator<Item = (u32, RecordParts<'r>, usize)>>,
         now: i64,
         added: &mut usize,
         wake: &mut bool,
@@ -401,10 +412,10 @@ impl Producer {
         Ok(())
     }
 
-    /// Checks a record and picks its partition: (partition, record, its
-    /// size estimate in a batch).
+    /// Checks a record and picks its partition: (partition, its size
+    /// estimate in a batch).
     #[inline(always)]
-    fn prepare(&self, key: Option<&[u8]>, value: &[u8]) -> Result<(u32, Record, usize)> {
+    fn prepare(&self, key: Option<&[u8]>, value: &[u8]) -> Result<(u32, usize)> {
         let shared = &self.shared;
         if shared.closed.load(Ordering::Acquire) {
             return Err(shared.panic_error().unwrap_or(ClientError::Closed));
@@ -417,13 +428,12 @@ impl Producer {
                 shared.topic
             )));
         }
-        let record = Record::new(key.map(<[u8]>::to_vec), value.to_vec());
         // Deltas add at most a few varint bytes beyond this estimate.
-        let record_len = record.encoded_len() + 8;
+        let record_len = Record::encoded_len_of(0, 0, key, value) + 8;
         if BATCH_OVERHEAD + 4 + record_len > shared.config.max_request_size {
             return Err(ClientError::RecordTooLarge { size: value.len() + key.map_or(0, <[u8]>::len), max: shared.config.max_request_size });
         }
-        Ok((partition, record, record_len))
+        Ok((partition, record_len))
     }
 
     /// Makes room in `queue` for a record of `record_len` bytes: closes the
@@ -501,7 +511,7 @@ impl Producer {
         &self,
         state: &mut QueueState,
         partition: u32,
-        mut record: Record,
+        (key, value): RecordParts<'_>,
         record_len: usize,
         opaque: usize,
         now: i64,
@@ -515,7 +525,15 @@ impl Producer {
             state.open = Some(OpenBatch {
                 owner: Arc::downgrade(shared),
                 partition,
-                records: Vec::new(),
+                section: {
+                    // Room for a full batch (or this one record): no regrowth.
+                    let mut section = Vec::with_capacity(shared.config.batch_size.max(record_len).min(shared.config.max_request_size));
+                    section.extend_from_slice(&0u32.to_be_bytes()); // the count, set when it is sent
+                    section
+                },
+                count: 0,
+                last_timestamp_delta: 0,
+                wire: None,
                 // Sized for a batch of records like this one: no regrowth.
                 reported: if shared.reports.is_some() {
                     Vec::with_capacity((shared.config.batch_size / record_len).clamp(1, MAX_REPORTED_CAPACITY))
@@ -535,15 +553,17 @@ impl Producer {
             *wake = true; // arm the linger timer
         }
         let open = state.open.as_mut().expect("opened above");
-        record.offset_delta = open.records.len() as i64;
-        record.timestamp_delta = (now - open.created_ms).max(0);
-        open.size += record.encoded_len();
-        let handle = WANT_HANDLE.then(|| DeliveryHandle { batch: open.outcome.clone(), index: open.records.len() as u32, partition });
-        open.payload += (record.value.len() + record.key.as_ref().map_or(0, Vec::len)) as u64;
+        let timestamp_delta = (now - open.created_ms).max(0);
+        let before = open.section.len();
+        Record::encode_parts(&mut open.section, 0, timestamp_delta, open.count.into(), key, value);
+        open.size += open.section.len() - before;
+        let handle = WANT_HANDLE.then(|| DeliveryHandle { batch: open.outcome.clone(), index: open.count, partition });
+        open.payload += (value.len() + key.map_or(0, <[u8]>::len)) as u64;
         if shared.reports.is_some() {
-            open.reported.push(ReportedRecord { opaque, timestamp: open.created_ms + record.timestamp_delta });
+            open.reported.push(ReportedRecord { opaque, timestamp: open.created_ms + timestamp_delta });
         }
-        open.records.push(record);
+        open.count += 1;
+        open.last_timestamp_delta = timestamp_delta;
         ClientStats::gauge(&shared.stats.queued_records, 1);
         if open.size >= shared.config.batch_size {
             let full = state.open.take().expect("present");
@@ -648,7 +668,7 @@ impl Shared {
                     Info,
                     "producer",
                     "retrying {} records to {}-{partition} (attempt {}): {e}",
-                    batch.records.len(),
+                    batch.count,
                     self.topic,
                     batch.failures + 1
                 );
@@ -659,7 +679,7 @@ impl Shared {
             }
         }
         if let Err(e) = &result {
-            crate::log!(Warning, "producer", "{} records to {}-{partition} failed: {e}", batch.records.len(), self.topic);
+            crate::log!(Warning, "producer", "{} records to {}-{partition} failed: {e}", batch.count, self.topic);
         }
         self.resolve(&mut batch, result);
     }
@@ -696,7 +716,7 @@ impl Shared {
 
     /// Settles a batch for good: its handles, its reports, the counters.
     fn resolve(&self, batch: &mut OpenBatch, result: std::result::Result<i64, ClientError>) {
-        let records = batch.records.len() as u64;
+        let records = u64::from(batch.count);
         match &result {
             Ok(_) => {
                 let stats = &self.stats;
@@ -833,22 +853,52 @@ async fn dispatch(shared: Arc<Shared>, partition: u32) {
     }
 }
 
-/// The produce request carrying `batches` (one entry each), or the error
-/// that kept it from being built.
-fn produce_request(shared: &Shared, partition: u32, batches: &mut [OpenBatch]) -> std::result::Result<ProduceRequest, ClientError> {
-    let mut entries = Vec::with_capacity(batches.len());
-    for batch in batches {
-        let wire = Batch::from_records(&batch.records, shared.compression, batch.created_ms)
-            .map_err(|e| ClientError::Protocol(format!("compressing a batch: {e}")))?;
-        batch.wire_len = wire.encoded_len();
-        entries.push(PartitionProduceData { partition_index: partition, records: RecordSet::new(vec![wire]) });
+/// A produce request carrying `batches` (one entry each). The request
+/// holds their wire batches while it lives; dropped, it gives each back to
+/// its `OpenBatch`, where a retry finds it (the borrow makes sure that
+/// happens before the batches are settled or moved).
+struct BuiltRequest<'b> {
+    request: ProduceRequest,
+    batches: &'b mut [OpenBatch],
+}
+
+impl Drop for BuiltRequest<'_> {
+    fn drop(&mut self) {
+        let entries = self.request.topics.iter_mut().flat_map(|t| t.partitions.iter_mut());
+        for (batch, entry) in self.batches.iter_mut().zip(entries) {
+            batch.wire = entry.records.batches.pop();
+        }
     }
-    Ok(ProduceRequest {
+}
+
+/// The produce request carrying `batches`, or the error that kept it from
+/// being built. Each batch is built (compressed) once: a retry sends the
+/// same bytes again.
+fn produce_request<'b>(shared: &Shared, partition: u32, batches: &'b mut [OpenBatch]) -> std::result::Result<BuiltRequest<'b>, ClientError> {
+    let topic = TopicProduceData { name: shared.topic.clone(), partitions: Vec::with_capacity(batches.len()) };
+    let request = ProduceRequest {
         timeout_ms: shared.config.request_timeout.as_millis().min(i32::MAX as u128) as i32,
-        topics: vec![TopicProduceData { name: shared.topic.clone(), partitions: entries }],
+        topics: vec![topic],
         smartmodules: shared.config.smartmodules.clone(),
         ..ProduceRequest::default()
-    })
+    };
+    // Built in place: if one batch fails, the ones before it get theirs back.
+    let mut built = BuiltRequest { request, batches };
+    for index in 0..built.batches.len() {
+        let batch = &mut built.batches[index];
+        let wire = match batch.wire.take() {
+            Some(wire) => wire,
+            None => {
+                let mut section = std::mem::take(&mut batch.section);
+                section[..4].copy_from_slice(&batch.count.to_be_bytes());
+                Batch::from_section(section, batch.last_timestamp_delta, shared.compression, batch.created_ms)
+                    .map_err(|e| ClientError::Protocol(format!("compressing a batch: {e}")))?
+            }
+        };
+        batch.wire_len = wire.encoded_len();
+        built.request.topics[0].partitions.push(PartitionProduceData { partition_index: partition, records: RecordSet::new(vec![wire]) });
+    }
+    Ok(built)
 }
 
 /// The connection to the partition's current leader: a few attempts.
@@ -910,7 +960,7 @@ async fn retry_batches(shared: &Arc<Shared>, partition: u32, mut batches: Vec<Op
     }
     let response = match produce_request(shared, partition, &mut batches) {
         Err(e) => Err(e),
-        Ok(request) => match write_request(shared, partition, &request, current).await {
+        Ok(built) => match write_request(shared, partition, &built.request, current).await {
             Ok(pending) => {
                 let _in_flight = InFlight::start(&shared.stats);
                 pending.wait(shared.config.request_timeout).await
@@ -940,15 +990,6 @@ async fn send_batches(
     in_flight: &Arc<Semaphore>,
     current: &mut Option<Arc<Connection>>,
 ) {
-    let request = match produce_request(shared, partition, &mut batches) {
-        Ok(request) => request,
-        Err(error) => {
-            for batch in &mut batches {
-                shared.resolve(batch, Err(error.clone()));
-            }
-            return;
-        }
-    };
     let now = Instant::now();
     for batch in &mut batches {
         batch.first_sent.get_or_insert(now);
@@ -984,7 +1025,22 @@ async fn send_batches(
         }
     }
     *current = Some(connection.clone());
-    let pending = match connection.send(&request).await {
+    // The request gives the batches back (for a retry) once written.
+    let sent = match produce_request(shared, partition, &mut batches) {
+        Ok(built) => Ok(connection.send(&built.request).await),
+        Err(error) => Err(error),
+    };
+    let sent = match sent {
+        Ok(sent) => sent,
+        Err(error) => {
+            drop(permit);
+            for batch in &mut batches {
+                shared.resolve(batch, Err(error.clone()));
+            }
+            return;
+        }
+    };
+    let pending = match sent {
         Ok(pending) => pending,
         Err(e) => {
             drop(permit);

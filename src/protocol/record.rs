@@ -37,31 +37,29 @@ impl Record {
         Record { key, value, ..Record::default() }
     }
 
-    fn body_len(&self) -> usize {
-        let key = match &self.key {
-            None => 1,
-            Some(k) => 1 + varint_size(k.len() as i64) + k.len(),
-        };
-        1 + varint_size(self.timestamp_delta)
-            + varint_size(self.offset_delta)
-            + key
-            + varint_size(self.value.len() as i64)
-            + self.value.len()
-            + 1 // header count, always 0
-    }
-
     /// Bytes this record occupies in an uncompressed records section.
     pub fn encoded_len(&self) -> usize {
-        let body = self.body_len();
-        varint_size(body as i64) + body
+        Self::encoded_len_of(self.timestamp_delta, self.offset_delta, self.key.as_deref(), &self.value)
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
-        write_varint(out, self.body_len() as i64);
-        out.push(self.attributes as u8);
-        write_varint(out, self.timestamp_delta);
-        write_varint(out, self.offset_delta);
-        match &self.key {
+        Self::encode_parts(out, self.attributes, self.timestamp_delta, self.offset_delta, self.key.as_deref(), &self.value);
+    }
+
+    /// `encoded_len` of a record made of these parts, without making it.
+    pub fn encoded_len_of(timestamp_delta: i64, offset_delta: i64, key: Option<&[u8]>, value: &[u8]) -> usize {
+        let body = Self::body_len_of(timestamp_delta, offset_delta, key, value);
+        varint_size(body as i64) + body
+    }
+
+    /// `encode` of a record made of these parts: how a producer writes
+    /// records straight into its open batch, without a `Record` for each.
+    pub fn encode_parts(out: &mut Vec<u8>, attributes: i8, timestamp_delta: i64, offset_delta: i64, key: Option<&[u8]>, value: &[u8]) {
+        write_varint(out, Self::body_len_of(timestamp_delta, offset_delta, key, value) as i64);
+        out.push(attributes as u8);
+        write_varint(out, timestamp_delta);
+        write_varint(out, offset_delta);
+        match key {
             None => out.push(0),
             Some(key) => {
                 out.push(1);
@@ -69,9 +67,22 @@ impl Record {
                 out.extend_from_slice(key);
             }
         }
-        write_varint(out, self.value.len() as i64);
-        out.extend_from_slice(&self.value);
+        write_varint(out, value.len() as i64);
+        out.extend_from_slice(value);
         write_varint(out, 0);
+    }
+
+    fn body_len_of(timestamp_delta: i64, offset_delta: i64, key: Option<&[u8]>, value: &[u8]) -> usize {
+        let key = match key {
+            None => 1,
+            Some(k) => 1 + varint_size(k.len() as i64) + k.len(),
+        };
+        1 + varint_size(timestamp_delta)
+            + varint_size(offset_delta)
+            + key
+            + varint_size(value.len() as i64)
+            + value.len()
+            + 1 // header count, always 0
     }
 
     /// Decodes one record; every field is bounded by the record's own length.
@@ -192,12 +203,21 @@ impl Batch {
     pub fn from_records(records: &[Record], compression: Compression, first_timestamp: i64) -> std::io::Result<Batch> {
         let mut section = Vec::with_capacity(4 + records.iter().map(Record::encoded_len).sum::<usize>());
         encode_records(records, &mut section);
+        let last_delta = records.last().map_or(0, |r| r.timestamp_delta);
+        Batch::from_section(section, last_delta, compression, first_timestamp)
+    }
+
+    /// `from_records` for an uncompressed records section already written
+    /// (its count first; offset deltas 0..n-1), whose last record has
+    /// `last_timestamp_delta`. Takes the section: uncompressed, it becomes
+    /// the batch's without a copy.
+    pub fn from_section(section: Vec<u8>, last_timestamp_delta: i64, compression: Compression, first_timestamp: i64) -> std::io::Result<Batch> {
+        let count = section.get(..4).map_or(0, |n| i32::from_be_bytes(n.try_into().expect("4 bytes")));
+        let last_delta = last_timestamp_delta;
         let section = match compression {
             Compression::None => section,
             codec => codec.compress(&section)?,
         };
-        let count = records.len() as i32;
-        let last_delta = records.last().map_or(0, |r| r.timestamp_delta);
         let mut batch = Batch {
             base_offset: (count - 1).max(0) as i64,
             header: BatchHeader {
@@ -239,6 +259,12 @@ impl Batch {
     }
 
     fn encode_crc_covered(&self, out: &mut Vec<u8>) {
+        self.encode_crc_covered_fields(out);
+        out.extend_from_slice(&self.records);
+    }
+
+    /// What the CRC covers before the records section.
+    fn encode_crc_covered_fields(&self, out: &mut Vec<u8>) {
         let h = &self.header;
         let attributes = match self.schema_id {
             Some(_) => h.attributes | ATTR_SCHEMA_PRESENT,
@@ -254,14 +280,14 @@ impl Batch {
         if let Some(id) = self.schema_id {
             out.extend_from_slice(&id.to_be_bytes());
         }
-        out.extend_from_slice(&self.records);
     }
 
     /// The CRC-32C of everything from the attributes to the end of the batch.
     pub fn compute_crc(&self) -> u32 {
-        let mut covered = Vec::with_capacity(self.batch_len());
-        self.encode_crc_covered(&mut covered);
-        crc32c::crc32c(&covered)
+        // The header fields, then the records where they are (no copy of them).
+        let mut fields = Vec::with_capacity(BATCH_HEADER_LEN + 4);
+        self.encode_crc_covered_fields(&mut fields);
+        crc32c::crc32c_append(crc32c::crc32c(&fields), &self.records)
     }
 
     /// Checks the stored CRC against the contents.
