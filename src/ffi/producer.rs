@@ -611,7 +611,7 @@ pub unsafe extern "C" fn fluvio_producer_send(
 ) -> fluvio_status {
     ffi_guard(|| {
         // SAFETY: per the contract.
-        unsafe { send(producer, key, key_len, value, value_len, std::ptr::null_mut()) }.map(|_| ())
+        unsafe { send_unobserved(producer, key, key_len, value, value_len, std::ptr::null_mut()) }
     })
 }
 
@@ -632,10 +632,12 @@ pub unsafe extern "C" fn fluvio_producer_send_opaque(
 ) -> fluvio_status {
     ffi_guard(|| {
         // SAFETY: per the contract.
-        unsafe { send(producer, key, key_len, value, value_len, opaque) }.map(|_| ())
+        unsafe { send_unobserved(producer, key, key_len, value, value_len, opaque) }
     })
 }
 
+/// `fluvio_producer_send` with a delivery handle.
+///
 /// # Safety
 /// As `fluvio_producer_send`.
 unsafe fn send(
@@ -644,15 +646,43 @@ unsafe fn send(
     key_len: usize,
     value: *const c_void,
     value_len: usize,
-    opaque: *mut c_void,
 ) -> Result<DeliveryHandle, FfiError> {
+    // SAFETY: per the contract.
+    let (producer, key, value) = unsafe { send_args(producer, &fluvio_record_in { key, key_len, value, value_len })? };
+    Ok(producer.send_with(key, value, 0)?)
+}
+
+/// `fluvio_producer_send` without a delivery handle (cheaper).
+///
+/// # Safety
+/// As `fluvio_producer_send`.
+unsafe fn send_unobserved(
+    producer: *mut fluvio_producer,
+    key: *const c_void,
+    key_len: usize,
+    value: *const c_void,
+    value_len: usize,
+    opaque: *mut c_void,
+) -> Result<(), FfiError> {
+    // SAFETY: per the contract.
+    let (producer, key, value) = unsafe { send_args(producer, &fluvio_record_in { key, key_len, value, value_len })? };
+    Ok(producer.send_unobserved(key, value, opaque as usize)?)
+}
+
+/// The producer, key and value of a send, checked.
+///
+/// # Safety
+/// As `fluvio_producer_send`.
+#[allow(clippy::type_complexity)]
+unsafe fn send_args<'a>(
+    producer: *mut fluvio_producer,
+    record: &fluvio_record_in,
+) -> Result<(&'a Producer, Option<&'a [u8]>, &'a [u8]), FfiError> {
     // SAFETY: per the contract.
     let producer = unsafe { producer_ref(producer)? };
     // SAFETY: per the contract.
-    let key = if key.is_null() { None } else { Some(unsafe { bytes(key.cast(), key_len, "key")? }) };
-    // SAFETY: per the contract.
-    let value = unsafe { bytes(value.cast(), value_len, "value")? };
-    Ok(producer.send_with(key, value, opaque as usize)?)
+    let (key, value) = unsafe { record_in(record)? };
+    Ok((producer, key, value))
 }
 
 /// As `fluvio_producer_send`, and hands back a delivery handle in `*out` to
@@ -678,7 +708,7 @@ pub unsafe extern "C" fn fluvio_producer_send_with_delivery(
             return Err(FfiError::invalid("out is NULL"));
         }
         // SAFETY: per the contract.
-        let handle = unsafe { send(producer, key, key_len, value, value_len, std::ptr::null_mut())? };
+        let handle = unsafe { send(producer, key, key_len, value, value_len)? };
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(fluvio_delivery { handle })), "out") }
     })
@@ -751,11 +781,11 @@ pub unsafe extern "C" fn fluvio_producer_send_batch(
     })
 }
 
-/// The key and value of a `fluvio_record_in`, checked as `send` checks them.
+/// The key and value of a record to send, checked (NULL key: no key).
 ///
 /// # Safety
 /// As `fluvio_producer_send_batch`.
-unsafe fn record_in(record: &fluvio_record_in) -> Result<(Option<&[u8]>, &[u8]), FfiError> {
+unsafe fn record_in<'a>(record: &fluvio_record_in) -> Result<(Option<&'a [u8]>, &'a [u8]), FfiError> {
     let key = if record.key.is_null() {
         None
     } else {

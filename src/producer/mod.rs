@@ -320,6 +320,18 @@ impl Producer {
 
     /// As `send`; `opaque` comes back in the record's delivery report.
     pub fn send_with(&self, key: Option<&[u8]>, value: &[u8], opaque: usize) -> Result<DeliveryHandle> {
+        Ok(self.enqueue::<true>(key, value, opaque)?.expect("asked for"))
+    }
+
+    /// As `send_with`, for a caller that learns the outcome from a flush or
+    /// a delivery report, not a handle: cheaper, as no handle is made.
+    pub fn send_unobserved(&self, key: Option<&[u8]>, value: &[u8], opaque: usize) -> Result<()> {
+        self.enqueue::<false>(key, value, opaque).map(drop)
+    }
+
+    /// `send_with`, with a delivery handle if `WANT_HANDLE`.
+    #[inline(always)]
+    fn enqueue<const WANT_HANDLE: bool>(&self, key: Option<&[u8]>, value: &[u8], opaque: usize) -> Result<Option<DeliveryHandle>> {
         let (partition, record_len) = self.prepare(key, value)?;
         let now = now_ms();
         let queue = &self.shared.queues[partition as usize];
@@ -327,11 +339,11 @@ impl Producer {
         // The lock is let go before the dispatcher is woken, so it does not wake into a held lock.
         let handle = self
             .make_room(queue, lock(&queue.state), record_len, &mut wake)
-            .map(|mut state| self.push::<true>(&mut state, partition, (key, value), record_len, opaque, now, &mut wake));
+            .map(|mut state| self.push::<WANT_HANDLE>(&mut state, partition, (key, value), record_len, opaque, now, &mut wake));
         if wake {
             queue.wake.notify_one();
         }
-        Ok(handle?.expect("asked for"))
+        handle
     }
 
     /// Sends `records` in order, as `send` each but cheaper: the clock is
