@@ -460,16 +460,23 @@ impl Producer {
         record_len: usize,
         wake: &mut bool,
     ) -> Result<MutexGuard<'q, QueueState>> {
-        let shared = &self.shared;
-        if state.open.as_ref().is_some_and(|open| open.size + record_len > shared.config.batch_size) {
+        if self.has_room(&mut state, record_len, wake) {
+            return Ok(state);
+        }
+        self.wait_for_room(queue, state, record_len, wake)
+    }
+
+    /// Whether a record of `record_len` bytes can be added now, after
+    /// closing the open batch if the record would overflow it.
+    #[inline(always)]
+    fn has_room(&self, state: &mut QueueState, record_len: usize, wake: &mut bool) -> bool {
+        let config = &self.shared.config;
+        if state.open.as_ref().is_some_and(|open| open.size + record_len > config.batch_size) {
             let full = state.open.take().expect("checked");
             state.ready.push_back(full);
             *wake = true;
         }
-        if state.open.is_some() || state.ready.len() < shared.config.batch_queue_size {
-            return Ok(state);
-        }
-        self.wait_for_room(queue, state, record_len, wake)
+        state.open.is_some() || state.ready.len() < config.batch_queue_size
     }
 
     /// `make_room` when the queue of ready batches is full: waits for the
@@ -486,12 +493,7 @@ impl Producer {
         // Read the clock only when the queue makes this call wait.
         let mut deadline = None;
         loop {
-            if state.open.as_ref().is_some_and(|open| open.size + record_len > shared.config.batch_size) {
-                let full = state.open.take().expect("checked");
-                state.ready.push_back(full);
-                *wake = true;
-            }
-            if state.open.is_some() || state.ready.len() < shared.config.batch_queue_size {
+            if self.has_room(&mut state, record_len, wake) {
                 break;
             }
             if *wake {
