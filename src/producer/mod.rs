@@ -828,16 +828,30 @@ async fn dispatch(shared: Arc<Shared>, partition: u32) {
         }
         let (batches, deadline) = {
             let mut state = lock(&queue.state);
-            let mut batches: Vec<OpenBatch> = state.ready.drain(..).collect();
-            let mut deadline = None;
-            if let Some(open) = &state.open {
-                if state.flush || closing || open.created.elapsed() >= shared.config.linger {
-                    batches.push(state.open.take().expect("present"));
-                } else {
-                    deadline = Some(open.created + shared.config.linger);
+            // A request carries ready batches up to max_request_size bytes
+            // (one at least): what waits in the connection's write buffer
+            // stays bounded by max_in_flight requests of that size.
+            let mut batches: Vec<OpenBatch> = Vec::new();
+            let mut bytes = 0;
+            while let Some(next) = state.ready.front() {
+                if !batches.is_empty() && bytes + next.size > shared.config.max_request_size {
+                    break;
                 }
+                bytes += next.size;
+                batches.extend(state.ready.pop_front());
             }
-            state.flush = false;
+            let mut deadline = None;
+            // The open batch goes after every ready one, in the last request.
+            if state.ready.is_empty() {
+                if let Some(open) = &state.open {
+                    if state.flush || closing || open.created.elapsed() >= shared.config.linger {
+                        batches.push(state.open.take().expect("present"));
+                    } else {
+                        deadline = Some(open.created + shared.config.linger);
+                    }
+                }
+                state.flush = false;
+            }
             (batches, deadline)
         };
         if !batches.is_empty() {
