@@ -533,8 +533,7 @@ fn documented_frames_match_our_encoder() {
          ff ff ff 1f 8b 08 00 00 00 00 00 00 ff 63 60 60 60 14 63 00 02 ae 8c d4 9c 9c 7c
          06 00 1f fd 55 11 10 00 00 00",
     );
-    let fixed_fields = |bytes: &[u8]| hex(&[&bytes[..8], &bytes[12..17], &bytes[21..BATCH_HEADER_LEN]].concat());
-    assert_eq!(fixed_fields(&gzip), fixed_fields(&documented));
+    assert_eq!(hex(&fields_outside_length_and_crc(&gzip)), hex(&fields_outside_length_and_crc(&documented)));
     for bytes in [&gzip, &documented] {
         let batch = our::Batch::decode(&mut our::Reader::new(bytes)).unwrap();
         batch.verify_crc().unwrap();
@@ -1294,6 +1293,13 @@ fn fetch_consumer_offsets_request_and_response_match() {
 /// producer id and epoch, first sequence.
 const BATCH_HEADER_LEN: usize = 8 + 4 + 4 + 1 + 4 + 2 + 4 + 8 + 8 + 8 + 2 + 4;
 
+/// A batch's header fields but its length and CRC (which follow from the
+/// records section): base offset | (length) | epoch, magic | (CRC) |
+/// attributes .. first sequence.
+fn fields_outside_length_and_crc(batch: &[u8]) -> Vec<u8> {
+    [&batch[..8], &batch[12..17], &batch[21..BATCH_HEADER_LEN]].concat()
+}
+
 /// Checks one batch both ways: identical bytes (gzip: but the compressed section), ours decodes the official
 /// batch to `records`, the official decoder reads ours to the same records.
 fn check_batch(records: &[our::Record], codec: our::Compression, first_timestamp: i64) {
@@ -1312,8 +1318,7 @@ fn check_batch(records: &[our::Record], codec: our::Compression, first_timestamp
     // builds: the Python client's own miniz_oxide).
     let comparable = |bytes: &[u8]| -> Vec<u8> {
         if codec == our::Compression::Gzip {
-            // base offset | (batch length) | epoch, magic | (crc) | attributes .. first sequence
-            [&bytes[..8], &bytes[12..17], &bytes[21..BATCH_HEADER_LEN]].concat()
+            fields_outside_length_and_crc(bytes)
         } else {
             bytes.to_vec()
         }

@@ -636,22 +636,6 @@ pub unsafe extern "C" fn fluvio_producer_send_opaque(
     })
 }
 
-/// `fluvio_producer_send` with a delivery handle.
-///
-/// # Safety
-/// As `fluvio_producer_send`.
-unsafe fn send(
-    producer: *mut fluvio_producer,
-    key: *const c_void,
-    key_len: usize,
-    value: *const c_void,
-    value_len: usize,
-) -> Result<DeliveryHandle, FfiError> {
-    // SAFETY: per the contract.
-    let (producer, key, value) = unsafe { send_args(producer, &fluvio_record_in { key, key_len, value, value_len })? };
-    Ok(producer.send_with(key, value, 0)?)
-}
-
 /// `fluvio_producer_send` without a delivery handle (cheaper).
 ///
 /// # Safety
@@ -708,7 +692,8 @@ pub unsafe extern "C" fn fluvio_producer_send_with_delivery(
             return Err(FfiError::invalid("out is NULL"));
         }
         // SAFETY: per the contract.
-        let handle = unsafe { send(producer, key, key_len, value, value_len)? };
+        let (producer, key, value) = unsafe { send_args(producer, &fluvio_record_in { key, key_len, value, value_len })? };
+        let handle = producer.send_with(key, value, 0)?;
         // SAFETY: checked for NULL above.
         unsafe { write_out(out, Box::into_raw(Box::new(fluvio_delivery { handle })), "out") }
     })

@@ -389,7 +389,7 @@ impl Producer {
             let queue = &self.shared.queues[partition as usize];
             let mut wake = false;
             let run = self.append_run(queue, partition, (record, record_len), &mut records, now, &mut added, &mut wake);
-            // After the lock is let go, as in `send_with`.
+            // After the lock is let go, as in `enqueue`.
             if wake {
                 queue.wake.notify_one();
             }
@@ -479,8 +479,8 @@ impl Producer {
         state.open.is_some() || state.ready.len() < config.batch_queue_size
     }
 
-    /// `make_room` when the queue of ready batches is full: waits for the
-    /// dispatcher to take one, up to the queue timeout.
+    /// `make_room` when `has_room` said no: waits for the dispatcher to take
+    /// a ready batch, up to the queue timeout.
     #[cold]
     fn wait_for_room<'q>(
         &self,
@@ -493,9 +493,6 @@ impl Producer {
         // Read the clock only when the queue makes this call wait.
         let mut deadline = None;
         loop {
-            if self.has_room(&mut state, record_len, wake) {
-                break;
-            }
             if *wake {
                 queue.wake.notify_one();
                 *wake = false;
@@ -512,8 +509,10 @@ impl Producer {
             if shared.closed.load(Ordering::Acquire) {
                 return Err(ClientError::Closed);
             }
+            if self.has_room(&mut state, record_len, wake) {
+                return Ok(state);
+            }
         }
-        Ok(state)
     }
 
     /// Adds a prepared record to `partition`'s open batch (opening one if
@@ -1053,7 +1052,9 @@ async fn send_batches(
         }
     }
     *current = Some(connection.clone());
-    // The request gives the batches back (for a retry) once written.
+    // The request gives the batches back (for a retry) once written. Two
+    // steps: matched at once, the request's borrow of `batches` would last
+    // into the arm that settles them.
     let sent = match produce_request(shared, partition, &mut batches) {
         Ok(built) => Ok(connection.send(&built.request).await),
         Err(error) => Err(error),

@@ -213,7 +213,6 @@ impl Batch {
     /// the batch's without a copy.
     pub fn from_section(section: Vec<u8>, last_timestamp_delta: i64, compression: Compression, first_timestamp: i64) -> std::io::Result<Batch> {
         let count = section.get(..4).map_or(0, |n| i32::from_be_bytes(n.try_into().expect("4 bytes")));
-        let last_delta = last_timestamp_delta;
         let section = match compression {
             Compression::None => section,
             codec => codec.compress(&section)?,
@@ -224,7 +223,7 @@ impl Batch {
                 attributes: compression as i16,
                 last_offset_delta: count - 1,
                 first_timestamp,
-                max_time_stamp: if first_timestamp == NO_TIMESTAMP { NO_TIMESTAMP } else { first_timestamp + last_delta },
+                max_time_stamp: if first_timestamp == NO_TIMESTAMP { NO_TIMESTAMP } else { first_timestamp + last_timestamp_delta },
                 ..BatchHeader::default()
             },
             schema_id: None,
