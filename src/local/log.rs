@@ -9,13 +9,17 @@
 //! segment is a plain concatenation of encoded batches; nothing else is
 //! stored, so recovery is a scan. A torn tail (a crash mid-write) is cut off
 //! at the last whole batch whose CRC checks out.
+//!
+//! Every file operation goes through a [`Storage`], so the crash simulator
+//! can replay them; the order of writes and fsyncs here is what makes a
+//! power cut lose nothing acknowledged under `FsyncPolicy::Always`.
 
-use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use super::storage::{create_dir_all_durably, Storage, StorageFile};
 use crate::protocol::codec::Reader;
 use crate::protocol::record::{Batch, BATCH_HEADER_LEN, BATCH_OVERHEAD, BATCH_PREAMBLE_LEN};
 
@@ -26,9 +30,12 @@ pub enum FsyncPolicy {
     /// lost even if the machine loses power.
     Always,
     /// At most this long after an append (checked on the next append and by
-    /// the cluster's flusher): a power loss can lose that window.
+    /// the cluster's flusher): a power loss can lose the appends (and
+    /// consumer offset commits) acknowledged in that window.
     Interval(Duration),
-    /// Left to the operating system: survives a killed process, not a power loss.
+    /// Left to the operating system: survives a killed process, not a power
+    /// loss, which can lose everything appended since the active segment was
+    /// started (segments are fsynced when they are closed).
     Never,
 }
 
@@ -73,7 +80,7 @@ struct BatchPosition {
 struct Segment {
     base_offset: i64,
     path: PathBuf,
-    file: File,
+    file: Box<dyn StorageFile>,
     len: u64,
     batches: Vec<BatchPosition>,
     /// When the segment was closed (its file's modification time, for a
@@ -125,6 +132,7 @@ impl std::fmt::Display for AppendError {
 /// One partition's log.
 #[derive(Debug)]
 pub struct PartitionLog {
+    storage: Arc<dyn Storage>,
     dir: PathBuf,
     config: LogConfig,
     /// Oldest first; the last one is appended to. Never empty.
@@ -134,37 +142,44 @@ pub struct PartitionLog {
 
 impl PartitionLog {
     /// Opens (or creates) the log in `dir`, recovering what is on disk.
-    pub fn open(dir: &Path, config: LogConfig) -> io::Result<Self> {
-        fs::create_dir_all(dir)?;
-        let mut bases: Vec<i64> = fs::read_dir(dir)?
-            .filter_map(|entry| {
-                let name = entry.ok()?.file_name();
-                name.to_str()?.strip_suffix(".log")?.parse().ok()
-            })
-            .collect();
+    pub fn open(storage: Arc<dyn Storage>, dir: &Path, config: LogConfig) -> io::Result<Self> {
+        create_dir_all_durably(&*storage, dir)?;
+        let mut bases: Vec<i64> =
+            storage.list_dir(dir)?.iter().filter_map(|name| name.strip_suffix(".log")?.parse().ok()).collect();
         bases.sort_unstable();
 
-        let mut segments: Vec<Segment> = Vec::new();
+        let mut segments = Vec::with_capacity(bases.len());
         for (i, base) in bases.iter().enumerate() {
             let is_last = i + 1 == bases.len();
-            let expected_base = segments.last().map_or(*base, Segment::next_offset);
-            let path = segment_path(dir, *base);
-            if *base != expected_base {
-                // A gap or overlap can only follow a torn segment: drop the rest.
-                crate::log!(Warning, "local", "{}: offset {base} does not follow {expected_base}; removing", path.display());
-                fs::remove_file(&path)?;
-                continue;
-            }
-            let mut segment = recover_segment(&path, *base, is_last)?;
+            let mut segment = recover_segment(&*storage, &segment_path(dir, *base), *base, is_last)?;
             if !is_last {
-                segment.closed_at = Some(segment.file.metadata()?.modified()?);
+                segment.closed_at = Some(segment.file.modified()?);
             }
             segments.push(segment);
         }
-        if segments.is_empty() {
-            segments.push(create_segment(dir, 0)?);
+        // Segments are closed (fsynced) before the next one is created, so
+        // a break in the offsets can only be older segments whose removal by
+        // retention a crash undid in part: the log is the unbroken run that
+        // ends at the newest segment.
+        let unbroken_from = (1..segments.len())
+            .rev()
+            .find(|&i| segments[i - 1].next_offset() != segments[i].base_offset)
+            .unwrap_or(0);
+        for stale in segments.drain(..unbroken_from) {
+            crate::log!(
+                Warning,
+                "local",
+                "{}: offsets {}..{} are older than an offset gap (retention undone by a crash); removing",
+                stale.path.display(),
+                stale.base_offset,
+                stale.next_offset()
+            );
+            storage.remove_file(&stale.path)?;
         }
-        Ok(PartitionLog { dir: dir.to_path_buf(), config, segments, unsynced_since: None })
+        if segments.is_empty() {
+            segments.push(create_segment(&*storage, dir, 0)?);
+        }
+        Ok(PartitionLog { storage, dir: dir.to_path_buf(), config, segments, unsynced_since: None })
     }
 
     /// First offset still stored.
@@ -262,7 +277,7 @@ impl PartitionLog {
         self.sync()?;
         self.active().file.sync_all()?;
         self.segments.last_mut().expect("a log always has a segment").closed_at = Some(SystemTime::now());
-        let next = create_segment(&self.dir, self.end_offset())?;
+        let next = create_segment(&*self.storage, &self.dir, self.end_offset())?;
         self.segments.push(next);
         Ok(())
     }
@@ -277,7 +292,7 @@ impl PartitionLog {
 
     fn remove_oldest(&mut self) -> io::Result<()> {
         let oldest = self.segments.remove(0);
-        fs::remove_file(&oldest.path)
+        self.storage.remove_file(&oldest.path)
     }
 
     /// One pass of the real SPU's cleaner, at time `now`: first the oldest
@@ -333,20 +348,20 @@ impl PartitionLog {
     }
 }
 
-fn create_segment(dir: &Path, base_offset: i64) -> io::Result<Segment> {
+fn create_segment(storage: &dyn Storage, dir: &Path, base_offset: i64) -> io::Result<Segment> {
     let path = segment_path(dir, base_offset);
-    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
+    let file = storage.open(&path, true)?;
     // Make the new file's name durable.
-    File::open(dir)?.sync_all()?;
+    storage.sync_dir(dir)?;
     Ok(Segment { base_offset, path, file, len: 0, batches: Vec::new(), closed_at: None })
 }
 
 /// Scans a segment's batches. Every batch's header and offsets are checked;
 /// the CRCs are checked too in the last segment, the only one a crash can
 /// tear. The file is truncated after the last good batch.
-fn recover_segment(path: &Path, base_offset: i64, check_crcs: bool) -> io::Result<Segment> {
-    let file = OpenOptions::new().read(true).write(true).open(path)?;
-    let file_len = file.metadata()?.len();
+fn recover_segment(storage: &dyn Storage, path: &Path, base_offset: i64, check_crcs: bool) -> io::Result<Segment> {
+    let file = storage.open(path, false)?;
+    let file_len = file.len()?;
     let mut batches = Vec::new();
     let mut position = 0u64;
     let mut expected = base_offset;
@@ -399,7 +414,9 @@ fn recover_segment(path: &Path, base_offset: i64, check_crcs: bool) -> io::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::local::storage::OsStorage;
     use crate::protocol::record::{Record, RecordSet};
+    use std::fs::{self, OpenOptions};
     use crate::protocol::{Compression, Decode};
 
     /// A directory removed when dropped.
@@ -447,7 +464,7 @@ mod tests {
     #[test]
     fn appends_get_consecutive_offsets_and_read_back_whole_batches() {
         let dir = TempDir::new("append");
-        let mut log = PartitionLog::open(&dir.0, LogConfig::default()).unwrap();
+        let mut log = PartitionLog::open(OsStorage::shared(), &dir.0, LogConfig::default()).unwrap();
         assert_eq!(log.append(&mut batch(&["a", "b"])).unwrap(), 0);
         assert_eq!(log.append(&mut batch(&["c"])).unwrap(), 2);
         assert_eq!(log.end_offset(), 3);
@@ -462,7 +479,7 @@ mod tests {
     #[test]
     fn a_bad_crc_or_a_wrong_count_is_refused() {
         let dir = TempDir::new("refuse");
-        let mut log = PartitionLog::open(&dir.0, LogConfig::default()).unwrap();
+        let mut log = PartitionLog::open(OsStorage::shared(), &dir.0, LogConfig::default()).unwrap();
         let mut corrupt = batch(&["x"]);
         corrupt.records[5] ^= 0xff;
         assert!(matches!(log.append(&mut corrupt), Err(AppendError::InvalidBatch(_))));
@@ -478,7 +495,7 @@ mod tests {
         let dir = TempDir::new("recover");
         let config = LogConfig { segment_bytes: 200, ..LogConfig::default() };
         {
-            let mut log = PartitionLog::open(&dir.0, config).unwrap();
+            let mut log = PartitionLog::open(OsStorage::shared(), &dir.0, config).unwrap();
             for i in 0..10 {
                 log.append(&mut batch(&[&format!("value-{i}")])).unwrap();
             }
@@ -491,7 +508,7 @@ mod tests {
         let mut file = OpenOptions::new().append(true).open(&last).unwrap();
         std::io::Write::write_all(&mut file, &torn[..torn.len() / 2]).unwrap();
 
-        let mut log = PartitionLog::open(&dir.0, config).unwrap();
+        let mut log = PartitionLog::open(OsStorage::shared(), &dir.0, config).unwrap();
         assert_eq!(log.end_offset(), 10);
         let values: Vec<_> = values_from(&log, 0, 1 << 20);
         assert_eq!(values.len(), 10, "{values:?}");
@@ -503,7 +520,7 @@ mod tests {
     fn retention_drops_the_oldest_segments() {
         let dir = TempDir::new("retention");
         let config = LogConfig { segment_bytes: 200, retention_bytes: Some(400), ..LogConfig::default() };
-        let mut log = PartitionLog::open(&dir.0, config).unwrap();
+        let mut log = PartitionLog::open(OsStorage::shared(), &dir.0, config).unwrap();
         for i in 0..20 {
             log.append(&mut batch(&[&format!("value-{i}")])).unwrap();
         }

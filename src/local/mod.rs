@@ -3,6 +3,8 @@
 //! Official Fluvio clients connect to it as to any Fluvio cluster.
 
 mod connection;
+#[cfg(test)]
+mod crash_tests;
 mod consumer_offsets;
 mod faults;
 pub mod log;
@@ -12,6 +14,7 @@ pub mod smartengine;
 mod wasm_guard;
 mod spu;
 mod state;
+pub mod storage;
 mod tls;
 
 use std::io;

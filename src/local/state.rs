@@ -2,8 +2,7 @@
 //! the metadata change feed that watch streams follow, and the topic list
 //! persisted under the data directory.
 
-use std::collections::BTreeMap;
-use std::fs;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,6 +13,7 @@ use tokio::sync::{broadcast, watch};
 
 use super::consumer_offsets::{ConsumerOffsets, CONSUMER_OFFSET_TOPIC};
 use super::log::{AppendError, LogConfig, PartitionLog};
+use super::storage::{create_dir_all_durably, remove_dir_all_durably, replace_file_durably, OsStorage, Storage};
 use crate::protocol::codec::{Decode, Encode};
 use crate::protocol::error_code::ErrorCode;
 use crate::protocol::record::Batch;
@@ -104,8 +104,8 @@ pub struct Partition {
 pub type ProduceError = (ErrorCode, String);
 
 impl Partition {
-    fn open(key: ReplicaKey, leader: i32, spec: &TopicSpec, dir: &Path, config: LogConfig) -> io::Result<Self> {
-        let log = PartitionLog::open(dir, config)?;
+    fn open(storage: Arc<dyn Storage>, key: ReplicaKey, leader: i32, spec: &TopicSpec, dir: &Path, config: LogConfig) -> io::Result<Self> {
+        let log = PartitionLog::open(storage, dir, config)?;
         let (end_offset, _) = watch::channel(log.end_offset());
         Ok(Partition {
             key,
@@ -318,6 +318,7 @@ impl AdminError {
 #[derive(Debug)]
 pub struct ClusterState {
     pub spus: Vec<SpuInfo>,
+    storage: Arc<dyn Storage>,
     data_dir: PathBuf,
     log_config: LogConfig,
     topics: Mutex<BTreeMap<String, Topic>>,
@@ -330,10 +331,16 @@ pub struct ClusterState {
 impl ClusterState {
     /// Opens the data directory: the persisted topics and their partition logs.
     pub fn open(data_dir: &Path, spus: Vec<SpuInfo>, log_config: LogConfig) -> io::Result<Self> {
-        fs::create_dir_all(data_dir.join(PARTITIONS_DIR))?;
+        Self::open_on(OsStorage::shared(), data_dir, spus, log_config)
+    }
+
+    /// `open` with the files kept by `storage`.
+    pub fn open_on(storage: Arc<dyn Storage>, data_dir: &Path, spus: Vec<SpuInfo>, log_config: LogConfig) -> io::Result<Self> {
+        create_dir_all_durably(&*storage, &data_dir.join(PARTITIONS_DIR))?;
         let (events, _) = broadcast::channel(1024);
         let state = ClusterState {
             spus,
+            storage,
             data_dir: data_dir.to_path_buf(),
             log_config,
             topics: Mutex::new(BTreeMap::new()),
@@ -341,7 +348,7 @@ impl ClusterState {
             consumer_offsets: ConsumerOffsets::default(),
             smartmodules: Mutex::new(BTreeMap::new()),
         };
-        let stored = match fs::read(data_dir.join(TOPICS_FILE)) {
+        let stored = match state.storage.read(&data_dir.join(TOPICS_FILE)) {
             Ok(bytes) => Vec::<StoredTopic>::from_bytes(&bytes, STORE_VERSION)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{TOPICS_FILE}: {e}")))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
@@ -350,11 +357,12 @@ impl ClusterState {
         {
             let mut topics = state.lock_topics();
             for StoredTopic { name, spec } in stored {
-                let topic = state.open_topic(&name, spec)?;
+                let topic = state.open_topic(&name, spec, false)?;
                 topics.insert(name, topic);
             }
         }
-        let stored = match fs::read(data_dir.join(SMARTMODULES_FILE)) {
+        state.remove_orphan_partitions()?;
+        let stored = match state.storage.read(&data_dir.join(SMARTMODULES_FILE)) {
             Ok(bytes) => Vec::<Metadata<SmartModuleSpec>>::from_bytes(&bytes, STORE_VERSION)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{SMARTMODULES_FILE}: {e}")))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
@@ -394,21 +402,47 @@ impl ClusterState {
         self.data_dir.join(PARTITIONS_DIR).join(key.to_string())
     }
 
-    fn open_topic(&self, name: &str, spec: TopicSpec) -> io::Result<Topic> {
-        let partitions = (0..spec.partition_count()).map(|p| self.open_partition(name, p, &spec)).collect::<io::Result<Vec<_>>>()?;
+    /// Removes partition directories of no stored topic: left by a crash
+    /// between writing a new topic's logs and storing it in `topics.bin`, or
+    /// between forgetting a deleted topic and removing its logs. Kept, they
+    /// would come back as the data of a topic created later with that name.
+    fn remove_orphan_partitions(&self) -> io::Result<()> {
+        let known: BTreeSet<String> =
+            self.lock_topics().values().flat_map(|t| t.partitions.iter().map(|p| p.key.to_string())).collect();
+        let partitions_dir = self.data_dir.join(PARTITIONS_DIR);
+        for name in self.storage.list_dir(&partitions_dir)? {
+            if !known.contains(&name) {
+                crate::log!(Warning, "local", "{}: partition of no stored topic; removing", partitions_dir.join(&name).display());
+                remove_dir_all_durably(&*self.storage, &partitions_dir.join(&name))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens the partitions of a topic; `new` when it is being created, so
+    /// that nothing stored under its name before is taken for its data.
+    fn open_topic(&self, name: &str, spec: TopicSpec, new: bool) -> io::Result<Topic> {
+        let partitions =
+            (0..spec.partition_count()).map(|p| self.open_partition(name, p, &spec, new)).collect::<io::Result<Vec<_>>>()?;
         Ok(Topic { spec, partitions })
     }
 
     /// Opens partition `index` of topic `name`, led by the SPU its assignment
     /// names first, or else spread round the SPUs so that clients must route.
-    fn open_partition(&self, name: &str, index: u32, spec: &TopicSpec) -> io::Result<Arc<Partition>> {
+    /// A `new` partition starts empty.
+    fn open_partition(&self, name: &str, index: u32, spec: &TopicSpec, new: bool) -> io::Result<Arc<Partition>> {
         let key = ReplicaKey::new(name, index);
+        let dir = self.partition_dir(&key);
+        if new && self.storage.is_dir(&dir) {
+            crate::log!(Warning, "local", "{}: left by an earlier topic '{name}'; removing", dir.display());
+            remove_dir_all_durably(&*self.storage, &dir)?;
+        }
         let leader = match &spec.replicas {
             ReplicaSpec::Assigned(maps) => maps.get(index as usize).and_then(|m| m.replicas.first().copied()),
             _ => None,
         }
         .unwrap_or(self.spus[index as usize % self.spus.len()].id);
-        Partition::open(key.clone(), leader, spec, &self.partition_dir(&key), topic_log_config(self.log_config, spec)).map(Arc::new)
+        Partition::open(self.storage.clone(), key, leader, spec, &dir, topic_log_config(self.log_config, spec)).map(Arc::new)
     }
 
     /// Subscribes to metadata changes (subscribe before taking a snapshot).
@@ -419,12 +453,7 @@ impl ClusterState {
     fn persist(&self, topics: &BTreeMap<String, Topic>) -> io::Result<()> {
         let stored: Vec<StoredTopic> =
             topics.iter().map(|(name, t)| StoredTopic { name: name.clone(), spec: t.spec.clone() }).collect();
-        let path = self.data_dir.join(TOPICS_FILE);
-        let tmp = self.data_dir.join(format!("{TOPICS_FILE}.tmp"));
-        fs::write(&tmp, stored.to_bytes(STORE_VERSION))?;
-        fs::File::open(&tmp)?.sync_all()?;
-        fs::rename(&tmp, &path)?;
-        fs::File::open(&self.data_dir)?.sync_all()
+        replace_file_durably(&*self.storage, &self.data_dir.join(TOPICS_FILE), &stored.to_bytes(STORE_VERSION))
     }
 
     /// Creates a topic (or only validates it when `dry_run`). Watchers see
@@ -445,7 +474,7 @@ impl ClusterState {
             return Ok(());
         }
         let storage_error = |e: io::Error| AdminError::new(ErrorCode::StorageError, format!("creating topic '{name}': {e}"));
-        let topic = self.open_topic(name, spec).map_err(storage_error)?;
+        let topic = self.open_topic(name, spec, true).map_err(storage_error)?;
         let topic_update = topic.metadata(name);
         let partition_updates: Vec<_> = topic.partitions.iter().map(|p| p.metadata()).collect();
         topics.insert(name.to_string(), topic);
@@ -488,7 +517,7 @@ impl ClusterState {
         param.partitions = after;
         let storage_error = |e: io::Error| AdminError::new(ErrorCode::StorageError, format!("adding partitions to topic '{name}': {e}"));
         let added = (before..after)
-            .map(|p| self.open_partition(name, p, &topic.spec))
+            .map(|p| self.open_partition(name, p, &topic.spec, true))
             .collect::<io::Result<Vec<_>>>();
         let added = match added {
             Ok(added) => added,
@@ -559,7 +588,10 @@ impl ClusterState {
         let partition_metas: Vec<_> = topic.partitions.iter().map(|p| p.metadata()).collect();
         for partition in &topic.partitions {
             partition.mark_deleted();
-            let _ = fs::remove_dir_all(self.partition_dir(&partition.key));
+            // A directory left here is removed when the cluster next opens.
+            if let Err(e) = remove_dir_all_durably(&*self.storage, &self.partition_dir(&partition.key)) {
+                crate::log!(Warning, "local", "removing the logs of deleted topic '{name}': {e}");
+            }
         }
         let _ = self.events.send(MetadataEvent::Partitions(
             partition_metas.into_iter().map(|content| Message { header: MsgType::Delete, content }).collect(),
@@ -597,12 +629,7 @@ impl ClusterState {
             .iter()
             .map(|(name, spec)| Metadata { name: name.clone(), spec: spec.clone(), status: SmartModuleStatus {} })
             .collect();
-        let path = self.data_dir.join(SMARTMODULES_FILE);
-        let tmp = self.data_dir.join(format!("{SMARTMODULES_FILE}.tmp"));
-        fs::write(&tmp, stored.to_bytes(STORE_VERSION))?;
-        fs::File::open(&tmp)?.sync_all()?;
-        fs::rename(&tmp, &path)?;
-        fs::File::open(&self.data_dir)?.sync_all()
+        replace_file_durably(&*self.storage, &self.data_dir.join(SMARTMODULES_FILE), &stored.to_bytes(STORE_VERSION))
     }
 
     /// Stores a SmartModule under `name`, or under its package's store id
