@@ -19,7 +19,10 @@ usage: fluvio-local --data-dir DIR [options]
   --spus N                  number of SPUs (default 1)
   --spu-ports P1,P2,...     SPU ports (default: free ports)
   --topic NAME[:PARTITIONS] create the topic if missing (repeatable)
-  --fsync always|never|MS   when to fsync appends (default always; MS: at most every MS ms)
+  --fsync always|never|MS   when to fsync appends (default always: nothing acknowledged is
+                            lost in a power cut; MS: at most every MS ms, a power cut loses
+                            up to MS ms of appends; never: up to each partition's active
+                            segment; every policy survives kill -9)
   --segment-bytes N         segment size (default 67108864)
   --retention-bytes N       keep at most about N bytes per partition (default: keep all)
   --cut-batches             cut the last batch of each fetch at max_bytes, as the
