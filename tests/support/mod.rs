@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod certs;
+pub mod install;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
