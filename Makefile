@@ -10,7 +10,8 @@
 #   $(LIBDIR)/libfluvio.so.X.Y.Z (soname libfluvio.so.X) and the symlinks
 #       libfluvio.so.X and libfluvio.so
 #   $(LIBDIR)/libfluvio.a
-#   $(INCLUDEDIR)/fluvio.h, $(INCLUDEDIR)/fluvio_testing.h (test aids) and
+#   $(INCLUDEDIR)/fluvio.h, $(INCLUDEDIR)/fluvio.hpp (the header-only C++17
+#   bindings), $(INCLUDEDIR)/fluvio_testing.h (test aids) and
 #   $(INCLUDEDIR)/fluvio/module.modulemap (Swift)
 #   $(LIBDIR)/pkgconfig/fluvio.pc
 #   $(LIBDIR)/cmake/fluvio/fluvioConfig.cmake and fluvioConfigVersion.cmake
@@ -102,6 +103,7 @@ endif
 	$(INSTALL) -m 644 $(OUT)/libfluvio.a '$(DESTDIR)$(LIBDIR)/libfluvio.a'
 	$(STRIP) --strip-debug '$(DESTDIR)$(LIBDIR)/libfluvio.a'
 	$(INSTALL) -m 644 include/fluvio.h '$(DESTDIR)$(INCLUDEDIR)/fluvio.h'
+	$(INSTALL) -m 644 include/fluvio.hpp '$(DESTDIR)$(INCLUDEDIR)/fluvio.hpp'
 	$(INSTALL) -m 644 include/fluvio_testing.h '$(DESTDIR)$(INCLUDEDIR)/fluvio_testing.h'
 	$(INSTALL) -m 644 packaging/module.modulemap '$(DESTDIR)$(INCLUDEDIR)/fluvio/module.modulemap'
 	$(SUBSTITUTE) packaging/fluvio.pc.in > '$(DESTDIR)$(PKGCONFIGDIR)/fluvio.pc'
@@ -111,7 +113,8 @@ endif
 uninstall:
 	rm -f '$(DESTDIR)$(LIBDIR)/$(SHARED_NAME)' '$(DESTDIR)$(LIBDIR)/libfluvio.so.$(MAJOR)' \
 		'$(DESTDIR)$(LIBDIR)/libfluvio.so' '$(DESTDIR)$(LIBDIR)/libfluvio.a' \
-		'$(DESTDIR)$(INCLUDEDIR)/fluvio.h' '$(DESTDIR)$(INCLUDEDIR)/fluvio_testing.h' \
+		'$(DESTDIR)$(INCLUDEDIR)/fluvio.h' '$(DESTDIR)$(INCLUDEDIR)/fluvio.hpp' \
+		'$(DESTDIR)$(INCLUDEDIR)/fluvio_testing.h' \
 		'$(DESTDIR)$(INCLUDEDIR)/fluvio/module.modulemap' \
 		'$(DESTDIR)$(PKGCONFIGDIR)/fluvio.pc' \
 		'$(DESTDIR)$(CMAKEDIR)/fluvioConfig.cmake' '$(DESTDIR)$(CMAKEDIR)/fluvioConfigVersion.cmake'

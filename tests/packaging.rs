@@ -48,6 +48,8 @@ fn install_lays_out_a_versioned_stripped_library_exporting_only_the_c_api() {
     }
     let header = std::fs::read_to_string(install.include().join("fluvio.h")).unwrap();
     assert_eq!(header, std::fs::read_to_string(root().join("include/fluvio.h")).unwrap(), "installed fluvio.h differs from include/fluvio.h");
+    let cpp_header = std::fs::read_to_string(install.include().join("fluvio.hpp")).expect("fluvio.hpp installed");
+    assert_eq!(cpp_header, std::fs::read_to_string(root().join("include/fluvio.hpp")).unwrap(), "installed fluvio.hpp differs from include/fluvio.hpp");
     let modulemap = std::fs::read_to_string(install.include().join("fluvio/module.modulemap")).unwrap();
     assert!(modulemap.contains("header \"../fluvio.h\"") && modulemap.contains("link \"fluvio\""), "{modulemap}");
 
