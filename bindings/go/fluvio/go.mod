@@ -1,0 +1,3 @@
+module libfluvio.dev/fluvio
+
+go 1.19
