@@ -2,8 +2,9 @@
 # Runs the whole test suite: unit tests, golden tests against the official
 # Fluvio crates, interop tests with the official Rust and Python clients, the
 # header check, C compilation, the packaging test (make install, then C++, Go,
-# Zig, pkg-config and CMake users of the install), and the randomized decoder
-# test. Installs what it needs on a fresh Debian machine with Rust (PyPI for
+# Zig, pkg-config and CMake users of the install), the C++ (fluvio.hpp) and Go
+# (bindings/go) bindings' tests, the Debian packages, the ABI check against
+# packaging/abi, and the randomized decoder test. Installs what it needs on a fresh Debian machine with Rust (PyPI for
 # the Python client and for Zig).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,12 @@ command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 # from freestanding C (clang --target=wasm32, linked by wasm-ld from lld).
 command -v clang >/dev/null || need_apt+=(clang)
 command -v wasm-ld >/dev/null || need_apt+=(lld)
+# tests/debian_packages.rs and tests/abi.rs: dpkg-buildpackage (dpkg-dev,
+# debhelper), lintian, and abidw/abidiff (abigail-tools).
+command -v dpkg-buildpackage >/dev/null || need_apt+=(dpkg-dev)
+command -v dh >/dev/null || need_apt+=(debhelper)
+command -v lintian >/dev/null || need_apt+=(lintian)
+command -v abidiff >/dev/null || need_apt+=(abigail-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing ${need_apt[*]}" >&2
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
