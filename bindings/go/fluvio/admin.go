@@ -140,54 +140,47 @@ func topicConfig(op string, config *TopicConfig) (*C.struct_fluvio_topic_config,
 	if cfg == nil {
 		return nil, &Error{Op: op, Status: StatusPanic, Message: "out of memory"}
 	}
-	set := func(f func() C.enum_fluvio_status) error { return call(op, f) }
 	err := func() error {
+		// The setters of the options given, applied in order; the first
+		// refusal stops.
+		var setters []func() C.enum_fluvio_status
 		if config.Partitions != 0 {
-			if err := set(func() C.enum_fluvio_status {
+			setters = append(setters, func() C.enum_fluvio_status {
 				return C.fluvio_topic_config_set_partitions(cfg, C.uint32_t(config.Partitions))
-			}); err != nil {
-				return err
-			}
+			})
 		}
 		if config.Replication != 0 {
-			if err := set(func() C.enum_fluvio_status {
+			setters = append(setters, func() C.enum_fluvio_status {
 				return C.fluvio_topic_config_set_replication(cfg, C.uint32_t(config.Replication))
-			}); err != nil {
-				return err
-			}
+			})
 		}
 		if config.IgnoreRack {
-			if err := set(func() C.enum_fluvio_status { return C.fluvio_topic_config_set_ignore_rack(cfg, true) }); err != nil {
-				return err
-			}
+			setters = append(setters, func() C.enum_fluvio_status { return C.fluvio_topic_config_set_ignore_rack(cfg, true) })
 		}
 		if config.Retention != 0 {
 			if config.Retention < 0 || config.Retention/time.Second > 1<<32-1 {
 				return invalid(op, "retention %v out of range", config.Retention)
 			}
 			seconds := C.uint32_t((config.Retention + time.Second - 1) / time.Second)
-			if err := set(func() C.enum_fluvio_status { return C.fluvio_topic_config_set_retention_secs(cfg, seconds) }); err != nil {
-				return err
-			}
+			setters = append(setters, func() C.enum_fluvio_status { return C.fluvio_topic_config_set_retention_secs(cfg, seconds) })
 		}
 		if config.SegmentSize != 0 {
-			if err := set(func() C.enum_fluvio_status {
+			setters = append(setters, func() C.enum_fluvio_status {
 				return C.fluvio_topic_config_set_segment_size(cfg, C.uint32_t(config.SegmentSize))
-			}); err != nil {
-				return err
-			}
+			})
 		}
 		if config.MaxPartitionSize != 0 {
-			if err := set(func() C.enum_fluvio_status {
+			setters = append(setters, func() C.enum_fluvio_status {
 				return C.fluvio_topic_config_set_max_partition_size(cfg, C.uint64_t(config.MaxPartitionSize))
-			}); err != nil {
-				return err
-			}
+			})
 		}
 		if config.Compression != CompressionDefault {
-			if err := set(func() C.enum_fluvio_status {
+			setters = append(setters, func() C.enum_fluvio_status {
 				return C.fluvio_topic_config_set_compression(cfg, config.Compression.c())
-			}); err != nil {
+			})
+		}
+		for _, set := range setters {
+			if err := call(op, set); err != nil {
 				return err
 			}
 		}
