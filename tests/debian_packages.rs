@@ -11,11 +11,11 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use support::install::{root, run};
+use support::ServerProcess;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const MAJOR: &str = env!("CARGO_PKG_VERSION_MAJOR");
@@ -38,30 +38,12 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Every file (not directory) under `dir`, relative to it, with symlinks
-/// shown as `name -> target`.
-fn files_under(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(next) = pending.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            let relative = path.strip_prefix(dir).unwrap().display().to_string();
-            match std::fs::read_link(&path) {
-                Ok(target) => files.push(format!("{relative} -> {}", target.display())),
-                Err(_) if path.is_dir() => pending.push(path),
-                Err(_) => files.push(relative),
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 /// The packages built from debian/, in a temporary directory.
 struct Built {
     /// Holds the staged source tree and, beside it, the .deb files.
     dir: tempfile::TempDir,
+    /// The Debian architecture in the file names (`dpkg --print-architecture`).
+    arch: String,
 }
 
 impl Built {
@@ -89,17 +71,16 @@ impl Built {
                 .env("DPKG_DEB_COMPRESSOR_TYPE", "gzip")
                 .env("DPKG_DEB_COMPRESSOR_LEVEL", "1"),
         );
-        Built { dir }
+        let arch = run("dpkg", Command::new("dpkg").arg("--print-architecture")).trim().to_string();
+        Built { dir, arch }
     }
 
     fn deb(&self, package: &str) -> PathBuf {
-        let arch = run("dpkg", Command::new("dpkg").arg("--print-architecture")).trim().to_string();
-        self.dir.path().join(format!("{package}_{VERSION}_{arch}.deb"))
+        self.dir.path().join(format!("{package}_{VERSION}_{}.deb", self.arch))
     }
 
     fn changes(&self) -> PathBuf {
-        let arch = run("dpkg", Command::new("dpkg").arg("--print-architecture")).trim().to_string();
-        self.dir.path().join(format!("libfluvio_{VERSION}_{arch}.changes"))
+        self.dir.path().join(format!("libfluvio_{VERSION}_{}.changes", self.arch))
     }
 
     /// `dpkg-deb -x` of every package into one directory, as if installed.
@@ -115,10 +96,18 @@ impl Built {
         run("dpkg-deb -f", Command::new("dpkg-deb").arg("-f").arg(self.deb(package)).arg(field)).trim().to_string()
     }
 
+    /// The files (not directories) of `package`, as `usr/bin/x`, symlinks
+    /// as `name -> target`, from `dpkg-deb -c`.
     fn contents(&self, package: &str) -> Vec<String> {
-        let out = self.dir.path().join(format!("contents-{package}"));
-        run("dpkg-deb -x", Command::new("dpkg-deb").arg("-x").arg(self.deb(package)).arg(&out));
-        files_under(&out)
+        let listing = run("dpkg-deb -c", Command::new("dpkg-deb").arg("-c").arg(self.deb(package)));
+        let mut files: Vec<String> = listing
+            .lines()
+            .filter(|line| !line.starts_with('d'))
+            // permissions, owner, size, date, time, then ./path
+            .filter_map(|line| line.find(" ./").map(|at| line[at + " ./".len()..].to_string()))
+            .collect();
+        files.sort();
+        files
     }
 }
 
@@ -219,11 +208,8 @@ fn the_packages_hold_what_they_promise_pass_lintian_and_build_a_c_program_that_r
         };
         server.arg(arg);
     }
-    let mut server = KillOnDrop::new(server.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start the packaged fluvio-local"));
-    let mut endpoint = String::new();
-    BufReader::new(server.child().stdout.take().unwrap()).read_line(&mut endpoint).unwrap();
-    let endpoint = endpoint.trim().to_string();
-    assert!(endpoint.starts_with("127.0.0.1:"), "the packaged server printed {endpoint:?}");
+    let server = ServerProcess::spawn(&mut server);
+    let endpoint = server.endpoint.clone();
 
     // C programs built with the packaged pkg-config file, linked to the
     // packaged shared library and run against the packaged server.
@@ -287,10 +273,6 @@ struct KillOnDrop(Option<std::process::Child>);
 impl KillOnDrop {
     fn new(child: std::process::Child) -> Self {
         KillOnDrop(Some(child))
-    }
-
-    fn child(&mut self) -> &mut std::process::Child {
-        self.0.as_mut().expect("not waited for yet")
     }
 
     fn wait_with_output(mut self) -> std::process::Output {

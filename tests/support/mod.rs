@@ -154,10 +154,15 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `fluvio-local` and waits for its first stdout line, the endpoint.
     pub fn start(dir: &Path, extra_args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fluvio-local"))
-            .arg("--data-dir")
-            .arg(dir)
-            .args(extra_args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_fluvio-local"));
+        command.arg("--data-dir").arg(dir).args(extra_args);
+        Self::spawn(&mut command)
+    }
+
+    /// Starts `command`, a `fluvio-local` command line (another build of
+    /// it, such as a packaged one), and waits for the endpoint line.
+    pub fn spawn(command: &mut Command) -> Self {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
